@@ -1,0 +1,394 @@
+package dev.resty4j;
+
+import dev.resty4j.core.ServerConfig;
+import dev.resty4j.core.engine.CompiledScript;
+import dev.resty4j.core.engine.ScriptException;
+import dev.resty4j.core.log.LogLevel;
+import dev.resty4j.core.log.LogRecord;
+import dev.resty4j.core.log.RestyLogger;
+import dev.resty4j.core.phase.InitPhase;
+import dev.resty4j.core.phase.RequestPipeline;
+import dev.resty4j.core.request.RequestContext;
+import dev.resty4j.core.shdict.MemorySharedDict;
+import dev.resty4j.core.shdict.Sizes;
+import dev.resty4j.core.worker.Worker;
+import dev.resty4j.host.vertx.VertxHost;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerRequest;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+
+/**
+ * A resty4j instance: the equivalent of one nginx {@code http} block with its workers. Build it from Java
+ * ({@link #builder()}) or from an nginx-style config ({@code dev.resty4j.config.ConfigLoader}), then mount
+ * {@link #handler()} on a Vert.x {@code HttpServer} (or a Router, or the Netty host).
+ *
+ * <pre>{@code
+ * Resty resty = Resty.builder()
+ *     .sharedDict("limits", "1m")
+ *     .location("/hello", l -> l.contentByLua("ngx.say('hello')"))
+ *     .build();
+ * vertx.createHttpServer().requestHandler(resty.handler()).listen(8080);
+ * }</pre>
+ *
+ * <p>Building compiles every script (a syntax error fails the build, naming chunk and line), creates the
+ * workers and their VMs, runs {@code init_by_lua} and then {@code init_worker_by_lua} in every worker.
+ * {@code init_by_lua} runs once per worker VM, before that worker's {@code init_worker_by_lua}: nginx forks
+ * each worker from a master that ran it, so each worker starts with its own copy of the globals it
+ * defined; resty4j gets the same result by running it in each VM. Shared-dict writes made there are
+ * therefore repeated per worker: keep them idempotent (as {@code set}, or {@code add} ignoring "exists").
+ */
+public final class Resty implements AutoCloseable {
+
+    private final Vertx vertx;
+    private final boolean ownsVertx;
+    private final Map<String, SharedDict> sharedDicts;
+    private final List<ServerConfig> servers;
+    private final Map<String, ScriptEngine> engines;
+    private final Map<Script, CompiledScript> compiled = new IdentityHashMap<>();
+    private final Worker[] workers;
+    private final RestyLogger logger;
+    private final LongSupplier clock;
+    private final Settings settings;
+    private final RequestPipeline pipeline;
+    private final AtomicInteger nextWorker = new AtomicInteger();
+    private final AtomicLong requestIds = new AtomicLong();
+    private final Script init;
+    private final Script initWorker;
+    private final Script exitWorker;
+    private volatile boolean closed;
+
+    private Resty(Builder b) throws ScriptException {
+        this.ownsVertx = b.vertx == null;
+        this.vertx = b.vertx != null ? b.vertx : Vertx.vertx();
+        this.logger = new RestyLogger(b.logLevel);
+        for (Consumer<LogRecord> s : b.logSinks) {
+            logger.addSink(s);
+        }
+        this.clock = b.clock;
+        this.settings = new Settings(b.defaultType, b.clientMaxBodySize, b.codeCache, List.copyOf(b.packagePath),
+                Set.copyOf(b.env), Map.copyOf(b.httpDirectives), b.maxScriptMillis);
+        Map<String, SharedDict> dicts = new LinkedHashMap<>();
+        b.sharedDicts.forEach((name, size) -> dicts.put(name, new MemorySharedDict(name, size, clock)));
+        dicts.putAll(b.customDicts);
+        this.sharedDicts = Map.copyOf(dicts);
+        List<ServerConfig> srv = new ArrayList<>();
+        for (ServerConfig.Builder sb : b.servers) {
+            srv.add(sb.build());
+        }
+        this.servers = List.copyOf(srv);
+        Map<String, ScriptEngine> eng = new LinkedHashMap<>();
+        for (ScriptEngine e : ServiceLoader.load(ScriptEngine.class)) {
+            eng.putIfAbsent(e.language(), e);
+        }
+        b.engines.forEach(e -> eng.put(e.language(), e));
+        this.engines = Map.copyOf(eng);
+        this.init = b.init;
+        this.initWorker = b.initWorker;
+        this.exitWorker = b.exitWorker;
+        compileAll();
+        this.pipeline = new RequestPipeline(this);
+        int n = b.workers > 0 ? b.workers : Runtime.getRuntime().availableProcessors();
+        this.workers = new Worker[n];
+        for (int i = 0; i < n; i++) {
+            workers[i] = new Worker(this, i);
+            workers[i].createVms(engines.values());
+        }
+        InitPhase.run(this);
+    }
+
+    /** Starts a builder. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    // ------------------------------------------------------------------ public API
+
+    /** A Vert.x request handler serving the first server block. */
+    public Handler<HttpServerRequest> handler() {
+        return handler(0);
+    }
+
+    /** A Vert.x request handler serving the given server block (config order). */
+    public Handler<HttpServerRequest> handler(int serverIndex) {
+        return new VertxHost(this, servers.get(serverIndex));
+    }
+
+    /** The shared dict declared under that name, or null. */
+    public SharedDict sharedDict(String name) {
+        return sharedDicts.get(name);
+    }
+
+    public Map<String, SharedDict> sharedDicts() {
+        return sharedDicts;
+    }
+
+    public List<ServerConfig> servers() {
+        return servers;
+    }
+
+    public Vertx vertx() {
+        return vertx;
+    }
+
+    public int workerCount() {
+        return workers.length;
+    }
+
+    public Worker worker(int i) {
+        return workers[i];
+    }
+
+    public RestyLogger logger() {
+        return logger;
+    }
+
+    /** Wall-clock milliseconds (replaceable for tests: {@link Builder#clock}). */
+    public long currentTimeMillis() {
+        return clock.getAsLong();
+    }
+
+    public Settings settings() {
+        return settings;
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    /** Stops the workers (running {@code exit_worker_by_lua}) and, if it created it, Vert.x. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        InitPhase.exit(this);
+        if (ownsVertx) {
+            vertx.close().await();
+        }
+    }
+
+    // ------------------------------------------------------------------ internal, used by hosts and engines
+
+    /** The engine for a language; throws when none is on the class path. */
+    public ScriptEngine engine(String language) {
+        ScriptEngine e = engines.get(language);
+        if (e == null) {
+            throw new IllegalStateException("no script engine for language '" + language
+                    + "': add resty4j-" + language + " to the class path");
+        }
+        return e;
+    }
+
+    /** The compiled form of a script of this instance (recompiled per use with {@code lua_code_cache off}). */
+    public CompiledScript compiled(Script script) throws ScriptException {
+        if (!settings.codeCache()) {
+            return engine(script.language()).compile(reread(script));
+        }
+        CompiledScript c = compiled.get(script);
+        if (c == null) {
+            throw new IllegalStateException("script not part of this instance: " + script.chunkName());
+        }
+        return c;
+    }
+
+    public Script initScript() { return init; }
+    public Script initWorkerScript() { return initWorker; }
+    public Script exitWorkerScript() { return exitWorker; }
+
+    public RequestPipeline pipeline() {
+        return pipeline;
+    }
+
+    /** Picks the worker for a new request (round robin, like nginx's accept spread over workers). */
+    public Worker nextWorker() {
+        return workers[Math.floorMod(nextWorker.getAndIncrement(), workers.length)];
+    }
+
+    public long nextRequestId() {
+        return requestIds.incrementAndGet();
+    }
+
+    /** Creates a request context bound to this instance. */
+    public RequestContext newRequest(dev.resty4j.core.request.Headers headers) {
+        long nowMs = clock.getAsLong();
+        return new RequestContext(this, nextRequestId(), headers, nowMs / 1000.0, System.nanoTime());
+    }
+
+    private void compileAll() throws ScriptException {
+        List<Script> all = new ArrayList<>();
+        for (Script s : new Script[] {init, initWorker, exitWorker}) {
+            if (s != null) {
+                all.add(s);
+            }
+        }
+        for (ServerConfig s : servers) {
+            if (s.serverRewrite() != null) {
+                all.add(s.serverRewrite());
+            }
+            for (Location l : s.locations()) {
+                all.addAll(l.scripts().values());
+                for (Location.SetStep st : l.setSteps()) {
+                    if (st.script() != null) {
+                        all.add(st.script());
+                    }
+                }
+            }
+        }
+        for (Script s : all) {
+            compiled.put(s, engine(s.language()).compile(s));
+        }
+    }
+
+    private static Script reread(Script s) throws ScriptException {
+        if (s.file() == null) {
+            return s;
+        }
+        try {
+            return new Script(s.language(), java.nio.file.Files.readString(s.file()), s.chunkName(), 1, s.file());
+        } catch (java.io.IOException e) {
+            throw new ScriptException("failed to load script file " + s.file() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** http-level settings scripts and hosts consult. */
+    public record Settings(String defaultType, long clientMaxBodySize, boolean codeCache, List<String> packagePath,
+                           Set<String> env, Map<String, List<String>> directives, long maxScriptMillis) {
+
+        /** The arguments of an http-level directive kept for engines/bindings, or null. */
+        public List<String> directive(String name) {
+            return directives.get(name);
+        }
+    }
+
+    /** Builds a {@link Resty}. */
+    public static final class Builder {
+        private Vertx vertx;
+        private int workers;
+        private final Map<String, Long> sharedDicts = new LinkedHashMap<>();
+        private final Map<String, SharedDict> customDicts = new LinkedHashMap<>();
+        private final List<ServerConfig.Builder> servers = new ArrayList<>();
+        private final List<ScriptEngine> engines = new ArrayList<>();
+        private final List<Consumer<LogRecord>> logSinks = new ArrayList<>();
+        private Script init;
+        private Script initWorker;
+        private Script exitWorker;
+        private LogLevel logLevel = LogLevel.ERR;
+        private LongSupplier clock = System::currentTimeMillis;
+        private String defaultType = "text/plain";
+        private long clientMaxBodySize = 1024 * 1024;
+        private boolean codeCache = true;
+        private final List<String> packagePath = new ArrayList<>();
+        private final List<String> env = new ArrayList<>();
+        private final Map<String, List<String>> httpDirectives = new LinkedHashMap<>();
+        private long maxScriptMillis = 0;
+
+        private Builder() {
+        }
+
+        /** The Vert.x instance to use (timers, clients). Without one, the instance creates and owns its own. */
+        public Builder vertx(Vertx vertx) { this.vertx = vertx; return this; }
+
+        /** Number of workers (script VMs); default: available processors. */
+        public Builder workers(int n) { this.workers = n; return this; }
+
+        /** {@code lua_shared_dict NAME SIZE} (size in nginx syntax: {@code 10m}, {@code 512k}). */
+        public Builder sharedDict(String name, String size) {
+            sharedDicts.put(name, Sizes.parseSize(size));
+            return this;
+        }
+
+        /** A shared dict implementation of your own (e.g. Redis-backed) under a name. */
+        public Builder sharedDict(SharedDict dict) {
+            customDicts.put(dict.name(), dict);
+            return this;
+        }
+
+        /** {@code init_by_lua}: runs in each worker VM before it serves (see the class comment). */
+        public Builder init(Script s) { this.init = s; return this; }
+        public Builder initByLua(String code) { return init(Script.lua(code, "init_by_lua")); }
+        /** {@code init_worker_by_lua}: runs once in every worker. */
+        public Builder initWorker(Script s) { this.initWorker = s; return this; }
+        public Builder initWorkerByLua(String code) { return initWorker(Script.lua(code, "init_worker_by_lua")); }
+        /** {@code exit_worker_by_lua}: runs in every worker on {@link Resty#close()}. */
+        public Builder exitWorker(Script s) { this.exitWorker = s; return this; }
+
+        /** Adds a location to the current (last) server block, creating a default one if needed. */
+        public Builder location(String spec, Consumer<Location.Builder> config) {
+            Location.Builder lb = Location.builder(spec);
+            config.accept(lb);
+            currentServer().location(lb.build());
+            return this;
+        }
+
+        public Builder location(Location location) {
+            currentServer().location(location);
+            return this;
+        }
+
+        /** Starts a new server block. */
+        public Builder server(Consumer<ServerConfig.Builder> config) {
+            ServerConfig.Builder sb = new ServerConfig.Builder();
+            config.accept(sb);
+            servers.add(sb);
+            return this;
+        }
+
+        public Builder engine(ScriptEngine engine) { engines.add(engine); return this; }
+        /** The {@code error_log} level (default {@code error}, as nginx). */
+        public Builder logLevel(LogLevel level) { this.logLevel = level; return this; }
+        /** Receives every error-log line at or above the level (tests, the mock context, the admin page). */
+        public Builder logSink(Consumer<LogRecord> sink) { logSinks.add(sink); return this; }
+        /** The wall clock in milliseconds ({@code ngx.now}, shared-dict expiry); replace it to fake time in tests. */
+        public Builder clock(LongSupplier millis) { this.clock = millis; return this; }
+        public Builder defaultType(String type) { this.defaultType = type; return this; }
+        /** {@code client_max_body_size} in bytes (0 = unlimited; nginx's default is 1m). */
+        public Builder clientMaxBodySize(long bytes) { this.clientMaxBodySize = bytes; return this; }
+        /** {@code lua_code_cache}: off recompiles (and re-reads files) for every request, for development. */
+        public Builder codeCache(boolean on) { this.codeCache = on; return this; }
+        /** {@code lua_package_path} entries ({@code /path/?.lua}); {@code ;;} means the defaults. */
+        public Builder packagePath(String templates) {
+            for (String t : templates.split(";")) {
+                if (!t.isEmpty()) {
+                    packagePath.add(t);
+                }
+            }
+            return this;
+        }
+        public Builder packagePath(Path dir) { return packagePath(dir.resolve("?.lua").toString()); }
+        /** {@code env NAME}: makes an environment variable readable by {@code os.getenv}. */
+        public Builder env(String name) { env.add(name); return this; }
+        /** An http-level directive kept for engines and bindings (e.g. {@code lua_regex_match_limit}). */
+        public Builder httpDirective(String name, List<String> args) { httpDirectives.put(name, List.copyOf(args)); return this; }
+        /** Per-phase script time budget in ms (0 = the engine's default). */
+        public Builder maxScriptMillis(long ms) { this.maxScriptMillis = ms; return this; }
+
+        private ServerConfig.Builder currentServer() {
+            if (servers.isEmpty()) {
+                servers.add(new ServerConfig.Builder());
+            }
+            return servers.get(servers.size() - 1);
+        }
+
+        /** Compiles the scripts, creates the workers and runs init and init_worker. */
+        public Resty build() throws ScriptException {
+            if (servers.isEmpty()) {
+                servers.add(new ServerConfig.Builder());
+            }
+            return new Resty(this);
+        }
+    }
+}

@@ -1,0 +1,137 @@
+package dev.resty4j.core.api;
+
+import dev.resty4j.core.phase.BodyFilterPhase;
+import dev.resty4j.core.phase.HeaderFilterPhase;
+import dev.resty4j.core.request.RequestContext;
+import java.util.List;
+
+/**
+ * {@code ngx.say}, {@code ngx.print}, {@code ngx.flush}, {@code ngx.eof} and {@code ngx.send_headers}, and
+ * the response's path to the host.
+ *
+ * <p>As in nginx, the first output sends the headers (running the header filter: from then on
+ * {@code ngx.header} is read-only) and each output call passes its data through the body filter. The
+ * bytes themselves are handed to the host at {@code ngx.flush} or at the end of the response; a response
+ * never flushed goes out with {@code Content-Length}, a flushed one streams (chunked in HTTP/1.1).
+ */
+public final class Output {
+
+    private Output() {
+    }
+
+    /** {@code ngx.print}/{@code ngx.say} with the bytes already flattened by the engine. Returns false after eof. */
+    public static boolean print(RequestContext req, byte[] data) {
+        Contexts.check(req, Contexts.OUTPUT);
+        return write(req, data);
+    }
+
+    /** Writes response body bytes from any producer (scripts, {@code return}, bindings). */
+    public static boolean write(RequestContext req, byte[] data) {
+        if (req.eof()) {
+            return false;
+        }
+        HeaderFilterPhase.ensureSent(req);
+        if (req.eof()) {
+            return false; // the header filter replaced the response
+        }
+        if ("HEAD".equals(req.method())) {
+            return true;
+        }
+        if (req.location() != null && req.location().script(dev.resty4j.Phase.BODY_FILTER) != null) {
+            Object[] args = BodyFilterPhase.filter(req, data, false);
+            data = (byte[]) args[0];
+            if (Boolean.TRUE.equals(args[1])) {
+                if (data.length > 0) {
+                    req.addPending(data);
+                }
+                endBody(req);
+                return true;
+            }
+        }
+        if (data.length > 0) {
+            req.addPending(data);
+        }
+        return true;
+    }
+
+    /** {@code ngx.send_headers}: runs the header filter now (idempotent). */
+    public static void sendHeaders(RequestContext req) {
+        Contexts.check(req, Contexts.OUTPUT);
+        HeaderFilterPhase.ensureSent(req);
+    }
+
+    /** {@code ngx.flush}: hands everything produced so far to the host. */
+    public static boolean flush(RequestContext req) {
+        Contexts.check(req, Contexts.OUTPUT);
+        if (req.eof()) {
+            return false;
+        }
+        HeaderFilterPhase.ensureSent(req);
+        req.flushedOnce(true);
+        transmit(req, false);
+        return true;
+    }
+
+    /** {@code ngx.eof}: ends the response body; the script may go on (e.g. to do work after the reply). */
+    public static boolean eof(RequestContext req) {
+        Contexts.check(req, Contexts.OUTPUT);
+        if (req.eof()) {
+            return false;
+        }
+        finish(req);
+        return true;
+    }
+
+    /** Ends the response: headers if not yet sent, the body filter's last call, then everything to the host. */
+    public static void finish(RequestContext req) {
+        if (req.eof()) {
+            return;
+        }
+        HeaderFilterPhase.ensureSent(req);
+        if (req.eof()) {
+            return;
+        }
+        if (!"HEAD".equals(req.method()) && req.location() != null
+                && req.location().script(dev.resty4j.Phase.BODY_FILTER) != null) {
+            Object[] args = BodyFilterPhase.filter(req, new byte[0], true);
+            byte[] last = (byte[]) args[0];
+            if (last.length > 0) {
+                req.addPending(last);
+            }
+        }
+        endBody(req);
+    }
+
+    private static void endBody(RequestContext req) {
+        req.eof(true);
+        transmit(req, true);
+    }
+
+    /** Hands pending bytes to the host; sends the head first if it has not gone yet. */
+    static void transmit(RequestContext req, boolean end) {
+        var sink = req.sink();
+        if (!req.headTransmitted()) {
+            req.headTransmitted(true);
+            long length = end && !req.flushedOnce() ? req.pendingBytes() : -1;
+            if (req.responseHeaders().contains("Content-Length")) {
+                length = -2; // the script's own Content-Length stands
+            }
+            sink.sendHead(req.status(), req.responseHeaders(), length);
+        }
+        List<byte[]> pending = req.pending();
+        int n = pending.size();
+        for (int i = 0; i < n - (end ? 1 : 0); i++) {
+            byte[] chunk = pending.get(i);
+            sink.write(chunk);
+            req.addBodyBytesSent(chunk.length);
+        }
+        if (end) {
+            byte[] last = n > 0 ? pending.get(n - 1) : null;
+            if (last != null) {
+                req.addBodyBytesSent(last.length);
+            }
+            sink.end(last);
+        }
+        req.clearPending();
+    }
+}

@@ -1,0 +1,79 @@
+package dev.resty4j.core.phase;
+
+import dev.resty4j.Phase;
+import dev.resty4j.Resty;
+import dev.resty4j.Script;
+import dev.resty4j.core.engine.ScriptException;
+import dev.resty4j.core.request.Headers;
+import dev.resty4j.core.request.RequestContext;
+import dev.resty4j.core.worker.Worker;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * {@code init_by_lua}, {@code init_worker_by_lua} and {@code exit_worker_by_lua}: run in every worker,
+ * without a request. An error in init fails the start (nginx refuses to start); an error in init_worker
+ * or exit_worker is logged.
+ */
+public final class InitPhase {
+
+    private InitPhase() {
+    }
+
+    /** Runs init then init_worker in every worker; waits for all of them. */
+    public static void run(Resty resty) throws ScriptException {
+        AtomicReference<String> initFailure = new AtomicReference<>();
+        forEachWorker(resty, (worker, req) -> {
+            Script init = resty.initScript();
+            if (init != null && PhaseRunner.run(req, Phase.INIT, init, null) == PhaseRunner.Outcome.ERROR) {
+                initFailure.compareAndSet(null, "init_by_lua failed in worker " + worker.id() + " (see the error log)");
+                return;
+            }
+            Script initWorker = resty.initWorkerScript();
+            if (initWorker != null) {
+                PhaseRunner.run(req, Phase.INIT_WORKER, initWorker, null);
+            }
+        });
+        if (initFailure.get() != null) {
+            throw new ScriptException(initFailure.get());
+        }
+    }
+
+    /** Marks the workers exiting and runs exit_worker_by_lua in each. */
+    public static void exit(Resty resty) {
+        for (int i = 0; i < resty.workerCount(); i++) {
+            resty.worker(i).exiting(true);
+        }
+        Script exitWorker = resty.exitWorkerScript();
+        if (exitWorker != null) {
+            forEachWorker(resty, (worker, req) -> PhaseRunner.run(req, Phase.EXIT_WORKER, exitWorker, null));
+        }
+    }
+
+    /** A request context for code that runs outside any request (init, timers). */
+    public static RequestContext detached(Resty resty, Worker worker, Phase phase) {
+        RequestContext req = resty.newRequest(new Headers(0));
+        req.worker(worker);
+        req.phase(phase);
+        return req;
+    }
+
+    private static void forEachWorker(Resty resty, java.util.function.BiConsumer<Worker, RequestContext> body) {
+        CountDownLatch done = new CountDownLatch(resty.workerCount());
+        for (int i = 0; i < resty.workerCount(); i++) {
+            Worker w = resty.worker(i);
+            w.spawn(() -> {
+                try {
+                    body.accept(w, detached(resty, w, Phase.INIT));
+                } finally {
+                    done.countDown();
+                }
+            });
+        }
+        try {
+            done.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

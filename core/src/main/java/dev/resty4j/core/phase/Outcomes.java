@@ -1,0 +1,68 @@
+package dev.resty4j.core.phase;
+
+import dev.resty4j.Phase;
+import dev.resty4j.core.api.Output;
+import dev.resty4j.core.request.RequestContext;
+
+/** lua-nginx-module's rules for what {@code ngx.exit}, errors and {@code ngx.exec} mean in each phase. */
+final class Outcomes {
+
+    static final int NGX_OK = 0;
+    static final int NGX_ERROR = -1;
+    static final int NGX_DECLINED = -5;
+
+    private Outcomes() {
+    }
+
+    static Step after(RequestContext req, Phase phase, PhaseRunner.Outcome outcome) {
+        switch (outcome) {
+            case DONE:
+                return Step.CONTINUE;
+            case EXEC:
+                return Step.EXEC;
+            case ERROR:
+                fail(req);
+                return Step.FINISHED;
+            case EXIT:
+            default:
+                int status = req.exitStatus();
+                req.exitStatus(RequestContext.NO_EXIT);
+                if (phase != Phase.CONTENT && (status == NGX_OK || status == NGX_DECLINED || (status > 0 && status < 200))) {
+                    // ngx.exit(ngx.OK) ends only the current phase handler.
+                    return Step.CONTINUE;
+                }
+                finish(req, status);
+                return Step.FINISHED;
+        }
+    }
+
+    /** Ends the request with an exit status. */
+    static void finish(RequestContext req, int status) {
+        if (status == NGX_ERROR) {
+            fail(req);
+            return;
+        }
+        if (req.headersSent()) {
+            Output.finish(req);
+            return;
+        }
+        if (status >= 300 || status == 204 && req.pendingBytes() == 0) {
+            SpecialResponse.send(req, status);
+            return;
+        }
+        if (status >= 200) {
+            req.status(status);
+        }
+        Output.finish(req);
+    }
+
+    /** A failed phase: 500 if nothing went out yet, else end what was started. */
+    static void fail(RequestContext req) {
+        if (req.headersSent()) {
+            Output.finish(req);
+        } else {
+            req.responseHeaders().clear();
+            SpecialResponse.send(req, 500);
+        }
+    }
+}

@@ -1,0 +1,204 @@
+package dev.resty4j.core.request;
+
+import dev.resty4j.Location;
+import dev.resty4j.Phase;
+import dev.resty4j.Resty;
+import dev.resty4j.core.worker.Worker;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything resty4j knows about one request while its phases run: what the client sent, the response
+ * being built, the current location and phase, and the per-request state scripts keep ({@code ngx.ctx},
+ * user variables). Engine-neutral: engines read and change it only through the {@code dev.resty4j.core.api}
+ * functions.
+ *
+ * <p>Strings that come off the wire (URI, args, header names and values) are byte strings: one char per
+ * byte (ISO-8859-1), so every byte a client sends reaches a script unchanged.
+ *
+ * <p>Confined to its worker: only the fiber currently holding the worker touches it.
+ */
+public final class RequestContext {
+
+    /** Marker for "no exit requested". */
+    public static final int NO_EXIT = Integer.MIN_VALUE;
+
+    private final Resty resty;
+    private final long id;
+    private Worker worker;
+
+    // ---- what the client sent
+    private String method;
+    private String requestUri;
+    private String uri;
+    private String args;
+    private String httpVersion = "1.1";
+    private final Headers requestHeaders;
+    private byte[] body;
+    private boolean bodyRead;
+    private boolean bodyDiscarded;
+    private String remoteAddr = "127.0.0.1";
+    private int remotePort;
+    private String serverAddr = "127.0.0.1";
+    private int serverPort;
+    private String serverName = "localhost";
+    private String scheme = "http";
+    private final double startTime;
+    private final long startNanos;
+    private boolean internal;
+    private int redirects;
+
+    // ---- routing and phase
+    private Location location;
+    private Phase phase;
+
+    // ---- the response
+    private int status;
+    private final Headers responseHeaders = new Headers(8);
+    private boolean headersSent;
+    private boolean headTransmitted;
+    private final List<byte[]> pending = new ArrayList<>(4);
+    private long pendingBytes;
+    private long bodyBytesSent;
+    private boolean eof;
+    private boolean flushedOnce;
+    private ResponseSink sink;
+
+    // ---- control flow requested by the current script
+    private int exitStatus = NO_EXIT;
+    private String execUri;
+    private String execArgs;
+
+    // ---- per-request script state
+    private final Object[] engineCtx = new Object[2];
+    private Map<String, String> userVars;
+    private Object phaseResult;
+
+    public RequestContext(Resty resty, long id, Headers requestHeaders, double startTime, long startNanos) {
+        this.resty = resty;
+        this.id = id;
+        this.requestHeaders = requestHeaders;
+        this.startTime = startTime;
+        this.startNanos = startNanos;
+    }
+
+    public Resty resty() { return resty; }
+    public long id() { return id; }
+    public Worker worker() { return worker; }
+    public void worker(Worker w) { this.worker = w; }
+
+    public String method() { return method; }
+    public void method(String m) { this.method = m; }
+    /** The raw request target as on the request line ({@code $request_uri}). */
+    public String requestUri() { return requestUri; }
+    public void requestUri(String u) { this.requestUri = u; }
+    /** The decoded, normalized path ({@code $uri}). */
+    public String uri() { return uri; }
+    public void uri(String u) { this.uri = u; }
+    /** The raw query string without '?', or null ({@code $args}). */
+    public String args() { return args; }
+    public void args(String a) { this.args = a; }
+    /** "1.0", "1.1" or "2.0". */
+    public String httpVersion() { return httpVersion; }
+    public void httpVersion(String v) { this.httpVersion = v; }
+    public Headers requestHeaders() { return requestHeaders; }
+    /** The whole request body as received (null when the request had none). */
+    public byte[] body() { return body; }
+    public void body(byte[] b) { this.body = b; }
+    /** True once {@code ngx.req.read_body} ran (or {@code lua_need_request_body on}). */
+    public boolean bodyRead() { return bodyRead; }
+    public void bodyRead(boolean r) { this.bodyRead = r; }
+    public boolean bodyDiscarded() { return bodyDiscarded; }
+    public void bodyDiscarded(boolean d) { this.bodyDiscarded = d; }
+    public String remoteAddr() { return remoteAddr; }
+    public void remoteAddr(String a) { this.remoteAddr = a; }
+    public int remotePort() { return remotePort; }
+    public void remotePort(int p) { this.remotePort = p; }
+    public String serverAddr() { return serverAddr; }
+    public void serverAddr(String a) { this.serverAddr = a; }
+    public int serverPort() { return serverPort; }
+    public void serverPort(int p) { this.serverPort = p; }
+    public String serverName() { return serverName; }
+    public void serverName(String n) { this.serverName = n; }
+    public String scheme() { return scheme; }
+    public void scheme(String s) { this.scheme = s; }
+    /** Seconds since the epoch when the request arrived ({@code ngx.req.start_time()}). */
+    public double startTime() { return startTime; }
+    public long startNanos() { return startNanos; }
+    /** True after an internal redirect ({@code ngx.exec}). */
+    public boolean internal() { return internal; }
+    public void internal(boolean i) { this.internal = i; }
+    public int redirects() { return redirects; }
+    public void redirects(int r) { this.redirects = r; }
+
+    public Location location() { return location; }
+    public void location(Location l) { this.location = l; }
+    public Phase phase() { return phase; }
+    public void phase(Phase p) { this.phase = p; }
+
+    /** The response status, 0 until set (then 200 when the content phase produces output). */
+    public int status() { return status; }
+    public void status(int s) { this.status = s; }
+    public Headers responseHeaders() { return responseHeaders; }
+    /** True once the header filter ran: from then on response headers and status are fixed. */
+    public boolean headersSent() { return headersSent; }
+    public void headersSent(boolean s) { this.headersSent = s; }
+    /** True once the status line went to the host. */
+    public boolean headTransmitted() { return headTransmitted; }
+    public void headTransmitted(boolean t) { this.headTransmitted = t; }
+    /** Body bytes produced but not yet handed to the host. */
+    public List<byte[]> pending() { return pending; }
+    public long pendingBytes() { return pendingBytes; }
+    public void addPending(byte[] data) {
+        pending.add(data);
+        pendingBytes += data.length;
+    }
+    public void clearPending() {
+        pending.clear();
+        pendingBytes = 0;
+    }
+    public long bodyBytesSent() { return bodyBytesSent; }
+    public void addBodyBytesSent(long n) { bodyBytesSent += n; }
+    /** True once the response body ended ({@code ngx.eof} or the end of the content phase). */
+    public boolean eof() { return eof; }
+    public void eof(boolean e) { this.eof = e; }
+    public boolean flushedOnce() { return flushedOnce; }
+    public void flushedOnce(boolean f) { this.flushedOnce = f; }
+    public ResponseSink sink() { return sink; }
+    public void sink(ResponseSink s) { this.sink = s; }
+
+    /** The status given to {@code ngx.exit} in the current phase, or {@link #NO_EXIT}. */
+    public int exitStatus() { return exitStatus; }
+    public void exitStatus(int s) { this.exitStatus = s; }
+    /** The target of a pending {@code ngx.exec}, or null. */
+    public String execUri() { return execUri; }
+    public String execArgs() { return execArgs; }
+    public void exec(String uri, String args) {
+        this.execUri = uri;
+        this.execArgs = args;
+    }
+
+    /** The engine's {@code ngx.ctx} object for this request (slot per engine), created lazily by the engine. */
+    public Object engineCtx(int slot) { return engineCtx[slot]; }
+    public void engineCtx(int slot, Object ctx) { engineCtx[slot] = ctx; }
+
+    /** User variables ({@code set $x ...}), created lazily. */
+    public Map<String, String> userVars() {
+        if (userVars == null) {
+            userVars = new HashMap<>();
+        }
+        return userVars;
+    }
+    public boolean hasUserVars() { return userVars != null; }
+
+    /** Scratch slot for the value a phase hands back (set_by_lua result, body filter chunk). */
+    public Object phaseResult() { return phaseResult; }
+    public void phaseResult(Object r) { this.phaseResult = r; }
+
+    /** "GET /t?a=1 HTTP/1.1", as nginx prints it in log lines. */
+    public String requestLine() {
+        return method + " " + requestUri + " HTTP/" + httpVersion;
+    }
+}

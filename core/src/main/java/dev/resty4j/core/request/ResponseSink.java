@@ -1,0 +1,31 @@
+package dev.resty4j.core.request;
+
+/**
+ * Where a request's response goes: implemented by each host (Vert.x, Netty, the mock context). The core
+ * calls it from the request's worker fiber, in order: {@code sendHead} once, {@code write} any number of
+ * times, {@code end} once.
+ */
+public interface ResponseSink {
+
+    /**
+     * Sends the status line and headers.
+     *
+     * @param contentLength the body length when known (the core sets {@code Content-Length}), or -1 for a
+     *                      streamed body (chunked for HTTP/1.1)
+     */
+    void sendHead(int status, Headers headers, long contentLength);
+
+    /** Sends body bytes (after {@link #sendHead}). */
+    void write(byte[] data);
+
+    /** Ends the response, sending {@code last} (may be null) first. */
+    void end(byte[] last);
+
+    /** Drops the connection without a complete response (used when headers were already sent and the request then failed). */
+    void abort();
+
+    /** False once the client has gone away. */
+    default boolean isConnected() {
+        return true;
+    }
+}

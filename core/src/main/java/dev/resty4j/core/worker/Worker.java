@@ -1,0 +1,168 @@
+package dev.resty4j.core.worker;
+
+import dev.resty4j.Resty;
+import dev.resty4j.ScriptEngine;
+import dev.resty4j.core.engine.WorkerVm;
+import dev.resty4j.core.request.RequestContext;
+import io.vertx.core.Future;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * One worker, as an nginx worker process: it owns one script VM per engine and runs every request,
+ * timer and light thread assigned to it, one at a time.
+ *
+ * <p><b>How suspension works.</b> Each unit of script work (a request's phases, a timer callback) runs on
+ * its own virtual thread, a <em>fiber</em>. A fiber must hold the worker's permit while it runs script
+ * code, so the VM is never entered by two threads at once. When a script waits for I/O
+ * ({@link #await(Future)}), its fiber gives the permit back, parks until the Vert.x {@code Future}
+ * completes, then queues for the permit again, and other requests run on the VM meanwhile, exactly like
+ * an nginx worker interleaving requests at cosocket calls. No platform thread is held per waiting request:
+ * a parked virtual thread is a small heap object.
+ *
+ * <p>We chose our own permit over Vert.x's {@code ThreadingModel.VIRTUAL_THREAD} context because Lua
+ * coroutines and light threads must hand control between fibers of the same request without releasing
+ * the VM, which Vert.x's await cannot express; the hand-off cost is about the same (a virtual-thread
+ * unpark), see bench/NOTES.md.
+ *
+ * <p>The permit is fair (FIFO), so a fiber resuming after I/O queues behind requests that were already
+ * waiting, and no request starves.
+ */
+public final class Worker {
+
+    private final Resty resty;
+    private final int id;
+    private final Semaphore permit = new Semaphore(1, true);
+    private final Map<String, WorkerVm> vms = new HashMap<>();
+    private final ThreadFactory fibers;
+    private final AtomicInteger activeFibers = new AtomicInteger();
+    private volatile boolean exiting;
+    private RequestContext current;
+
+    public Worker(Resty resty, int id) {
+        this.resty = resty;
+        this.id = id;
+        this.fibers = Thread.ofVirtual().name("resty4j-worker-" + id + "-fiber-", 0).factory();
+    }
+
+    /** Creates this worker's VMs; called once, before any fiber runs. */
+    public void createVms(Iterable<ScriptEngine> engines) {
+        for (ScriptEngine e : engines) {
+            vms.put(e.language(), e.newVm(this));
+        }
+    }
+
+    public Resty resty() {
+        return resty;
+    }
+
+    /** 0-based worker id ({@code ngx.worker.id()}). */
+    public int id() {
+        return id;
+    }
+
+    /** The VM of the given language. */
+    public WorkerVm vm(String language) {
+        WorkerVm vm = vms.get(language);
+        if (vm == null) {
+            throw new IllegalStateException("no script engine for language '" + language + "' on the class path");
+        }
+        return vm;
+    }
+
+    /** True while the instance shuts down ({@code ngx.worker.exiting()}). */
+    public boolean exiting() {
+        return exiting;
+    }
+
+    public void exiting(boolean e) {
+        this.exiting = e;
+    }
+
+    /** The request whose fiber currently holds this worker (null in init/timer contexts without one). */
+    public RequestContext current() {
+        return current;
+    }
+
+    public void current(RequestContext req) {
+        this.current = req;
+    }
+
+    /** Number of fibers started and not yet finished (requests and timers in flight). */
+    public int activeFibers() {
+        return activeFibers.get();
+    }
+
+    /**
+     * Starts a fiber that runs {@code task} while holding this worker. The task's own exceptions are the
+     * caller's concern; anything escaping is logged, never lost.
+     */
+    public void spawn(Runnable task) {
+        activeFibers.incrementAndGet();
+        fibers.newThread(() -> {
+            permit.acquireUninterruptibly();
+            try {
+                current = null;
+                task.run();
+            } catch (Throwable t) {
+                resty.logger().internalError("uncaught error in worker " + id + " fiber", t);
+            } finally {
+                current = null;
+                permit.release();
+                activeFibers.decrementAndGet();
+            }
+        }).start();
+    }
+
+    /**
+     * Suspends the calling fiber until {@code future} completes, letting other fibers use the worker
+     * meanwhile, and returns its result (or throws its failure, wrapped in {@link AwaitException}).
+     * Must be called from a fiber holding this worker. The current request is restored afterwards.
+     */
+    public <T> T await(Future<T> future) {
+        if (!future.isComplete()) {
+            RequestContext saved = current;
+            permit.release();
+            try {
+                parkUntilComplete(future);
+            } finally {
+                permit.acquireUninterruptibly();
+                current = saved;
+            }
+        }
+        if (future.succeeded()) {
+            return future.result();
+        }
+        throw new AwaitException(future.cause());
+    }
+
+    /** Lets the other fibers waiting for this worker run first ({@code ngx.sleep(0)}). */
+    public void yieldWorker() {
+        if (!permit.hasQueuedThreads()) {
+            return;
+        }
+        RequestContext saved = current;
+        permit.release();
+        permit.acquireUninterruptibly();
+        current = saved;
+    }
+
+    private static void parkUntilComplete(Future<?> future) {
+        Thread me = Thread.currentThread();
+        future.onComplete(ar -> LockSupport.unpark(me));
+        while (!future.isComplete()) {
+            LockSupport.park(future);
+        }
+    }
+
+    /** Failure of an awaited future, carrying the original cause. */
+    public static final class AwaitException extends RuntimeException {
+        public AwaitException(Throwable cause) {
+            super(cause == null ? "failed" : cause.getMessage(), cause, false, false);
+        }
+    }
+}
