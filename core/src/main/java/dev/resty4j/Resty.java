@@ -58,6 +58,7 @@ public final class Resty implements AutoCloseable {
     private final List<ServerConfig> servers;
     private final Map<String, ScriptEngine> engines;
     private final Map<Script, CompiledScript> compiled = new IdentityHashMap<>();
+    private final Set<String> declaredVariables = new java.util.HashSet<>();
     private final Worker[] workers;
     private final RestyLogger logger;
     private final LongSupplier clock;
@@ -205,6 +206,11 @@ public final class Resty implements AutoCloseable {
         return c;
     }
 
+    /** True for variables some {@code set} directive declares (nginx variables are global to the config). */
+    public boolean isDeclaredVariable(String lowerCaseName) {
+        return declaredVariables.contains(lowerCaseName);
+    }
+
     public Script initScript() { return init; }
     public Script initWorkerScript() { return initWorker; }
     public Script exitWorkerScript() { return exitWorker; }
@@ -242,6 +248,7 @@ public final class Resty implements AutoCloseable {
             for (Location l : s.locations()) {
                 all.addAll(l.scripts().values());
                 for (Location.SetStep st : l.setSteps()) {
+                    declaredVariables.add(st.variable().toLowerCase(java.util.Locale.ROOT));
                     if (st.script() != null) {
                         all.add(st.script());
                     }

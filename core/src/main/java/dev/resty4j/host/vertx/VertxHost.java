@@ -1,0 +1,192 @@
+package dev.resty4j.host.vertx;
+
+import dev.resty4j.Resty;
+import dev.resty4j.core.ServerConfig;
+import dev.resty4j.core.log.LogLevel;
+import dev.resty4j.core.request.Headers;
+import dev.resty4j.core.request.RequestContext;
+import dev.resty4j.core.request.ResponseSink;
+import io.vertx.core.Handler;
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.net.SocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+/**
+ * The Vert.x host: a {@code Handler<HttpServerRequest>} that runs resty4j's phases for each request.
+ *
+ * <p>On the event loop it only copies the request line and headers and reads the body (refusing one over
+ * {@code client_max_body_size} with 413 from its {@code Content-Length}, as nginx does, or as soon as a
+ * chunked body passes the limit); the phases then run on a worker fiber, never on the event loop. The
+ * response is written back through {@link HttpServerResponse}, which is safe to call from the fiber.
+ */
+public final class VertxHost implements Handler<HttpServerRequest> {
+
+    private final Resty resty;
+    private final ServerConfig server;
+
+    public VertxHost(Resty resty, ServerConfig server) {
+        this.resty = resty;
+        this.server = server;
+    }
+
+    @Override
+    public void handle(HttpServerRequest request) {
+        MultiMap in = request.headers();
+        Headers headers = new Headers(in.size() + 2);
+        for (Map.Entry<String, String> e : in) {
+            headers.add(e.getKey(), e.getValue());
+        }
+        RequestContext req = resty.newRequest(headers);
+        req.method(request.method().name());
+        String raw = request.uri();
+        req.requestUri(raw);
+        int q = raw.indexOf('?');
+        req.uri(UriNormalizer.normalize(q >= 0 ? raw.substring(0, q) : raw));
+        req.args(q >= 0 ? raw.substring(q + 1) : null);
+        req.httpVersion(request.version() == HttpVersion.HTTP_1_0 ? "1.0" : request.version() == HttpVersion.HTTP_2 ? "2.0" : "1.1");
+        SocketAddress remote = request.remoteAddress();
+        if (remote != null) {
+            req.remoteAddr(remote.hostAddress());
+            req.remotePort(remote.port());
+        }
+        SocketAddress local = request.localAddress();
+        if (local != null) {
+            req.serverAddr(local.hostAddress());
+            req.serverPort(local.port());
+        }
+        req.serverName(server.serverName());
+        req.scheme(request.isSSL() ? "https" : "http");
+        req.sink(new VertxSink(request));
+
+        long max = resty.settings().clientMaxBodySize();
+        String cl = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+        boolean chunked = "chunked".equalsIgnoreCase(request.getHeader(HttpHeaders.TRANSFER_ENCODING));
+        if (cl == null && !chunked) {
+            resty.pipeline().dispatch(req, server);
+            return;
+        }
+        long declared = parseLength(cl);
+        if (max > 0 && declared > max) {
+            resty.logger().log(LogLevel.ERR, req, "client intended to send too large body: " + declared + " bytes");
+            reject(request, 413);
+            return;
+        }
+        if (declared == 0) {
+            req.body(new byte[0]);
+            resty.pipeline().dispatch(req, server);
+            return;
+        }
+        Buffer body = Buffer.buffer(declared > 0 ? (int) Math.min(declared, 1 << 20) : 1024);
+        long[] received = {0};
+        boolean[] rejected = {false};
+        request.handler(chunk -> {
+            if (rejected[0]) {
+                return;
+            }
+            received[0] += chunk.length();
+            if (max > 0 && received[0] > max) {
+                rejected[0] = true;
+                resty.logger().log(LogLevel.ERR, req, "client intended to send too large chunked body: " + received[0] + "+ bytes");
+                reject(request, 413);
+                return;
+            }
+            body.appendBuffer(chunk);
+        });
+        request.exceptionHandler(t -> rejected[0] = true);
+        request.endHandler(v -> {
+            if (rejected[0]) {
+                return;
+            }
+            req.body(body.getBytes());
+            resty.pipeline().dispatch(req, server);
+        });
+    }
+
+    private static long parseLength(String cl) {
+        if (cl == null) {
+            return -1;
+        }
+        try {
+            return Long.parseLong(cl.trim());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    private static void reject(HttpServerRequest request, int status) {
+        HttpServerResponse resp = request.response();
+        byte[] page = dev.resty4j.core.phase.SpecialResponse.page(status);
+        resp.setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "text/html")
+                .putHeader(HttpHeaders.CONNECTION, "close").end(Buffer.buffer(page));
+        request.connection().close();
+    }
+
+    /** Writes a response through Vert.x. */
+    static final class VertxSink implements ResponseSink {
+        private final HttpServerRequest request;
+        private final HttpServerResponse response;
+
+        VertxSink(HttpServerRequest request) {
+            this.request = request;
+            this.response = request.response();
+        }
+
+        @Override
+        public void sendHead(int status, Headers headers, long contentLength) {
+            response.setStatusCode(status);
+            MultiMap out = response.headers();
+            for (int i = 0; i < headers.size(); i++) {
+                out.add(headers.name(i), headers.value(i));
+            }
+            if (!out.contains(HttpHeaders.SERVER)) {
+                out.set(HttpHeaders.SERVER, "resty4j");
+            }
+            if (contentLength >= 0) {
+                out.set(HttpHeaders.CONTENT_LENGTH, Long.toString(contentLength));
+            } else if (contentLength == -1) {
+                if (request.version() == HttpVersion.HTTP_1_0) {
+                    out.set(HttpHeaders.CONNECTION, "close");
+                } else {
+                    response.setChunked(true);
+                }
+            }
+        }
+
+        @Override
+        public void write(byte[] data) {
+            response.write(Buffer.buffer(data));
+        }
+
+        @Override
+        public void end(byte[] last) {
+            if (last == null || last.length == 0) {
+                response.end();
+            } else {
+                response.end(Buffer.buffer(last));
+            }
+            if (request.version() == HttpVersion.HTTP_1_0 && !response.headers().contains(HttpHeaders.CONTENT_LENGTH)) {
+                request.connection().close();
+            }
+        }
+
+        @Override
+        public void abort() {
+            request.connection().close();
+        }
+
+        @Override
+        public boolean isConnected() {
+            return !response.closed();
+        }
+    }
+
+    static String latin1(byte[] b) {
+        return new String(b, StandardCharsets.ISO_8859_1);
+    }
+}

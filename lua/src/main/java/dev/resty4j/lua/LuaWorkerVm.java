@@ -1,0 +1,164 @@
+package dev.resty4j.lua;
+
+import dev.resty4j.Phase;
+import dev.resty4j.core.engine.CompiledScript;
+import dev.resty4j.core.engine.ScriptError;
+import dev.resty4j.core.engine.WorkerVm;
+import dev.resty4j.core.request.RequestContext;
+import dev.resty4j.core.worker.Worker;
+import dev.resty4j.lua.lib.Coroutines;
+import dev.resty4j.lua.lib.Lua51Compat;
+import dev.resty4j.lua.lib.NgxBaseLib;
+import dev.resty4j.lua.lib.NgxHeaderLib;
+import dev.resty4j.lua.lib.NgxReqLib;
+import dev.resty4j.lua.lib.NgxSharedLib;
+import dev.resty4j.lua.lib.NgxVarLib;
+import dev.resty4j.lua.lib.Requires;
+import java.util.IdentityHashMap;
+import java.util.Map;
+import org.luaj.vm2.Globals;
+import org.luaj.vm2.LuaClosure;
+import org.luaj.vm2.LuaError;
+import org.luaj.vm2.LuaTable;
+import org.luaj.vm2.LuaValue;
+import org.luaj.vm2.Prototype;
+import org.luaj.vm2.Varargs;
+
+/**
+ * One worker's Lua VM: its own LuaJ globals (the sandboxed standard library, LuaJIT/5.1 compatibility
+ * functions, the {@code ngx} table and {@code require}), shared by every script of the worker as in an
+ * nginx worker. Only the fiber holding the worker ever enters it.
+ */
+public final class LuaWorkerVm implements WorkerVm {
+
+    /** Slot of {@code ngx.ctx} in {@link RequestContext#engineCtx(int)}. */
+    public static final int CTX_SLOT = 0;
+
+    private final Worker worker;
+    private final Globals globals;
+    private final LuaTable ngx;
+    private final Map<Prototype, LuaClosure> closures = new IdentityHashMap<>();
+    private final Coroutines coroutines;
+    private Object[] phaseArgs;
+
+    LuaWorkerVm(Worker worker) {
+        this.worker = worker;
+        this.globals = new Globals();
+        this.ngx = new LuaTable();
+        Lua51Compat.install(this, globals);
+        this.coroutines = Coroutines.install(this, globals);
+        NgxBaseLib.install(this, ngx);
+        NgxVarLib.install(this, ngx);
+        NgxHeaderLib.install(this, ngx);
+        NgxReqLib.install(this, ngx);
+        NgxSharedLib.install(this, ngx);
+        globals.set("ngx", ngx);
+        Requires.install(this, globals);
+    }
+
+    public Worker worker() {
+        return worker;
+    }
+
+    public Globals globals() {
+        return globals;
+    }
+
+    public LuaTable ngx() {
+        return ngx;
+    }
+
+    /** The request the running script serves (null in init and timer contexts). */
+    public RequestContext request() {
+        return worker.current();
+    }
+
+    /** {@code ngx.arg} values of the running phase (set_by_lua args, body_filter chunk and eof). */
+    public Object[] phaseArgs() {
+        return phaseArgs;
+    }
+
+    public Coroutines coroutines() {
+        return coroutines;
+    }
+
+    /** {@code ngx.ctx} of the current request, created on first use. */
+    public LuaTable ctx(RequestContext req) {
+        Object ctx = req.engineCtx(CTX_SLOT);
+        if (ctx == null) {
+            LuaTable t = new LuaTable();
+            req.engineCtx(CTX_SLOT, t);
+            return t;
+        }
+        return (LuaTable) ctx;
+    }
+
+    @Override
+    public String run(CompiledScript script, RequestContext req, Object[] args) {
+        LuaScriptEngine.CompiledLua lua = (LuaScriptEngine.CompiledLua) script;
+        LuaClosure fn = closures.get(lua.prototype());
+        if (fn == null) {
+            fn = new LuaClosure(lua.prototype(), globals);
+            if (req.resty().settings().codeCache()) {
+                closures.put(lua.prototype(), fn);
+            }
+        }
+        Object[] savedArgs = phaseArgs;
+        phaseArgs = args;
+        try {
+            Varargs r = fn.invoke(LuaValue.NONE);
+            if (req.phase() == Phase.SET) {
+                LuaValue v = r.arg1();
+                return v.isnil() ? "" : LuaValues.scalar(v);
+            }
+            return null;
+        } catch (LuaExit e) {
+            return null;
+        } catch (LuaError e) {
+            if (e.getCause() instanceof LuaExit) {
+                return null;
+            }
+            throw scriptError(e);
+        } catch (StackOverflowError e) {
+            throw new ScriptError(script.script().chunkName() + ": stack overflow", "");
+        } finally {
+            phaseArgs = savedArgs;
+        }
+    }
+
+    /** Converts a LuaJ error into the core's script error, with Lua's message text. */
+    static ScriptError scriptError(LuaError e) {
+        LuaValue obj = e.getMessageObject();
+        String msg;
+        if (obj != null && !obj.isnil() && !obj.isstring()) {
+            msg = obj.tojstring();
+        } else {
+            msg = e.getMessage();
+        }
+        if (msg == null) {
+            msg = String.valueOf(e.getCause());
+        }
+        int tb = msg.indexOf("\nstack traceback:");
+        String traceback = "";
+        if (tb >= 0) {
+            traceback = msg.substring(tb + 1);
+            msg = msg.substring(0, tb);
+        }
+        return new ScriptError(msg, traceback, e);
+    }
+
+    /** Unwinds the running script after ngx.exit/exec/redirect. */
+    public static LuaError exit() {
+        return LuaExit.INSTANCE;
+    }
+
+    /** True for the error that unwinds after ngx.exit (pcall must not catch it). */
+    public static boolean isExit(Throwable t) {
+        return t instanceof LuaExit || (t instanceof LuaError le && le.getCause() instanceof LuaExit);
+    }
+
+    @Override
+    public void close() {
+        closures.clear();
+    }
+}

@@ -1,0 +1,171 @@
+package dev.resty4j.lua.lib;
+
+import dev.resty4j.core.api.Logging;
+import dev.resty4j.core.api.NgxApiException;
+import dev.resty4j.core.log.LogLevel;
+import dev.resty4j.lua.LuaValues;
+import dev.resty4j.lua.LuaWorkerVm;
+import org.luaj.vm2.Globals;
+import org.luaj.vm2.LuaClosure;
+import org.luaj.vm2.LuaError;
+import org.luaj.vm2.LuaTable;
+import org.luaj.vm2.LuaValue;
+import org.luaj.vm2.UpValue;
+import org.luaj.vm2.Varargs;
+import org.luaj.vm2.compiler.LuaC;
+import org.luaj.vm2.lib.BaseLib;
+import org.luaj.vm2.lib.PackageLib;
+import org.luaj.vm2.lib.StringLib;
+import org.luaj.vm2.lib.TableLib;
+import org.luaj.vm2.lib.jse.JseMathLib;
+import org.luaj.vm2.lib.jse.JseOsLib;
+
+/**
+ * The standard library as OpenResty scripts expect it: LuaJ's Lua 5.2 libraries made to look like
+ * LuaJIT/5.1 ({@code unpack}, {@code loadstring}, {@code setfenv}/{@code getfenv}, {@code table.new},
+ * {@code table.clear}, {@code bit}, {@code %.14g} numbers in {@code tostring}), and sandboxed: no {@code io},
+ * no {@code os.execute}/{@code exit}/{@code remove}/{@code rename}, no {@code dofile}/{@code loadfile}, no
+ * bytecode loading, no Java interop, {@code os.getenv} only for variables declared with {@code env NAME}.
+ */
+public final class Lua51Compat {
+
+    private Lua51Compat() {
+    }
+
+    public static void install(LuaWorkerVm vm, Globals g) {
+        g.load(new BaseLib());
+        g.load(new PackageLib());
+        g.load(new StringLib());
+        g.load(new TableLib());
+        g.load(new JseMathLib());
+        g.load(new JseOsLib());
+        LuaC.install(g); // text chunks only: no undumper, so binary chunks are refused
+        g.set("dofile", LuaValue.NIL);
+        g.set("loadfile", LuaValue.NIL);
+        g.set("io", LuaValue.NIL);
+        g.set("luajava", LuaValue.NIL);
+
+        LuaTable os = g.get("os").checktable();
+        for (String unsafe : new String[] {"execute", "exit", "remove", "rename", "tmpname", "setlocale"}) {
+            os.set(unsafe, LuaValue.NIL);
+        }
+        os.set("getenv", new NgxFunction("getenv", a -> {
+            String name = a.checkjstring(1);
+            if (!vm.worker().resty().settings().env().contains(name)) {
+                return LuaValue.NIL;
+            }
+            String v = System.getenv(name);
+            return v == null ? LuaValue.NIL : LuaValue.valueOf(v);
+        }));
+
+        LuaTable table = g.get("table").checktable();
+        g.set("unpack", table.get("unpack"));
+        g.set("loadstring", g.get("load"));
+        table.set("getn", new NgxFunction("getn", a -> LuaValue.valueOf(a.checktable(1).length())));
+        table.set("maxn", new NgxFunction("maxn", a -> {
+            LuaTable t = a.checktable(1);
+            double max = 0;
+            LuaValue k = LuaValue.NIL;
+            while (true) {
+                Varargs n = t.next(k);
+                k = n.arg1();
+                if (k.isnil()) {
+                    break;
+                }
+                if (k.isnumber() && k.todouble() > max) {
+                    max = k.todouble();
+                }
+            }
+            return LuaValue.valueOf(max);
+        }));
+        table.set("new", new NgxFunction("new", a -> new LuaTable(Math.max(0, a.optint(1, 0)), Math.max(0, a.optint(2, 0)))));
+        table.set("clear", new NgxFunction("clear", a -> {
+            LuaTable t = a.checktable(1);
+            LuaValue k;
+            while (!(k = t.next(LuaValue.NIL).arg1()).isnil()) {
+                t.rawset(k, LuaValue.NIL);
+            }
+            return LuaValue.NONE;
+        }));
+        LuaTable math = g.get("math").checktable();
+        math.set("mod", math.get("fmod"));
+        math.set("log10", new NgxFunction("log10", a -> LuaValue.valueOf(Math.log10(a.checkdouble(1)))));
+        LuaTable string = g.get("string").checktable();
+        string.set("gfind", string.get("gmatch"));
+
+        g.set("tostring", new NgxFunction("tostring", a -> {
+            LuaValue v = a.checkvalue(1);
+            LuaValue mt = v.getmetatable();
+            if (mt != null && !mt.get("__tostring").isnil()) {
+                return mt.get("__tostring").call(v);
+            }
+            return LuaValues.tostring(v);
+        }));
+        g.set("pcall", new NgxFunction("pcall", a -> protectedCall(a.checkvalue(1), a.subargs(2), null)));
+        g.set("xpcall", new NgxFunction("xpcall", a -> protectedCall(a.checkvalue(1), a.subargs(3), a.checkvalue(2))));
+        g.set("print", new NgxFunction("print", a -> {
+            if (!Logging.enabled(vm.request(), vm.worker().resty(), LogLevel.NOTICE.code())) {
+                return LuaValue.NONE;
+            }
+            StringBuilder sb = new StringBuilder();
+            for (int i = 1; i <= a.narg(); i++) {
+                LuaValue v = a.arg(i);
+                sb.append(v.isstring() && !v.isnumber() ? LuaValues.str(v) : LuaValues.tostring(v).tojstring());
+            }
+            Logging.log(vm.worker().resty(), vm.request(), LogLevel.NOTICE.code(), "[lua]", sb.toString());
+            return LuaValue.NONE;
+        }));
+        g.set("getfenv", new NgxFunction("getfenv", a -> {
+            LuaValue f = a.arg1();
+            if (f instanceof LuaClosure c) {
+                int i = envIndex(c);
+                return i >= 0 ? c.upValues[i].getValue() : g;
+            }
+            return g;
+        }));
+        g.set("setfenv", new NgxFunction("setfenv", a -> {
+            LuaValue f = a.arg1();
+            LuaTable env = a.checktable(2);
+            if (f instanceof LuaClosure c) {
+                int i = envIndex(c);
+                if (i >= 0) {
+                    c.upValues[i] = new UpValue(new LuaValue[] {env}, 0);
+                }
+                return c;
+            }
+            throw new NgxApiException("setfenv: only Lua functions are supported");
+        }));
+        g.set("bit", BitLib.create());
+        g.get("package").get("loaded").set("bit", g.get("bit"));
+    }
+
+    private static int envIndex(LuaClosure c) {
+        for (int i = 0; i < c.p.upvalues.length; i++) {
+            if (c.p.upvalues[i].name != null && "_ENV".equals(c.p.upvalues[i].name.tojstring())) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** pcall/xpcall that let ngx.exit's unwinding through, as OpenResty's yielding exit does. */
+    private static Varargs protectedCall(LuaValue f, Varargs args, LuaValue handler) {
+        try {
+            return LuaValue.varargsOf(LuaValue.TRUE, f.invoke(args));
+        } catch (LuaError e) {
+            if (LuaWorkerVm.isExit(e)) {
+                throw e;
+            }
+            LuaValue msg = errorValue(e);
+            return LuaValue.varargsOf(LuaValue.FALSE, handler == null ? msg : handler.call(msg));
+        } catch (StackOverflowError e) {
+            LuaValue msg = LuaValue.valueOf("stack overflow");
+            return LuaValue.varargsOf(LuaValue.FALSE, handler == null ? msg : handler.call(msg));
+        }
+    }
+
+    private static LuaValue errorValue(LuaError e) {
+        LuaValue v = e.getMessageObject();
+        return v == null ? LuaValue.NIL : v;
+    }
+}

@@ -1,0 +1,33 @@
+package dev.resty4j.lua.lib;
+
+import dev.resty4j.core.api.NgxApiException;
+import dev.resty4j.core.worker.Worker;
+import java.util.function.Function;
+import org.luaj.vm2.LuaError;
+import org.luaj.vm2.Varargs;
+import org.luaj.vm2.lib.VarArgFunction;
+
+/**
+ * A Lua function implemented in Java. Errors the core reports ({@link NgxApiException}) become Lua errors
+ * with OpenResty's message, raised at the caller's position, so {@code pcall} returns exactly that text.
+ */
+public final class NgxFunction extends VarArgFunction {
+
+    private final Function<Varargs, Varargs> body;
+
+    public NgxFunction(String name, Function<Varargs, Varargs> body) {
+        this.name = name;
+        this.body = body;
+    }
+
+    @Override
+    public Varargs invoke(Varargs args) {
+        try {
+            return body.apply(args);
+        } catch (NgxApiException e) {
+            throw new LuaError(e.getMessage(), 2);
+        } catch (Worker.AwaitException e) {
+            throw new LuaError(e.getMessage(), 2);
+        }
+    }
+}
