@@ -138,6 +138,7 @@ public final class LuaWorkerVm implements WorkerVm {
         if (msg == null) {
             msg = String.valueOf(e.getCause());
         }
+        msg = luaPosition(msg);
         int tb = msg.indexOf("\nstack traceback:");
         String traceback = "";
         if (tb >= 0) {
@@ -145,6 +146,14 @@ public final class LuaWorkerVm implements WorkerVm {
             msg = msg.substring(0, tb);
         }
         return new ScriptError(msg, traceback, e);
+    }
+
+    private static final java.util.regex.Pattern LUAJ_POSITION = java.util.regex.Pattern.compile("^([^\\s]+:\\d+) (?!\\S*:)");
+
+    /** LuaJ prints "chunk:3 message"; Lua and OpenResty print "chunk:3: message". */
+    public static String luaPosition(String msg) {
+        java.util.regex.Matcher m = LUAJ_POSITION.matcher(msg);
+        return m.lookingAt() ? m.group(1) + ": " + msg.substring(m.end()) : msg;
     }
 
     /** Unwinds the running script after ngx.exit/exec/redirect. */

@@ -36,7 +36,7 @@ public final class Coroutines {
     public static Coroutines install(LuaWorkerVm vm, Globals g) {
         Coroutines c = new Coroutines(vm, g);
         LuaTable co = new LuaTable();
-        co.set("create", new NgxFunction("create", a -> c.new Coroutine(a.checkfunction(1))));
+        co.set("create", new NgxFunction("create", a -> new Coroutine(c, a.checkfunction(1))));
         co.set("resume", new NgxFunction("resume", a -> {
             LuaValue t = a.arg1();
             if (!(t instanceof Coroutine cr)) {
@@ -55,7 +55,7 @@ public final class Coroutines {
         co.set("running", new NgxFunction("running", a -> c.current == null ? LuaValue.NIL : c.current));
         co.set("isyieldable", new NgxFunction("isyieldable", a -> LuaValue.valueOf(c.current != null)));
         co.set("wrap", new NgxFunction("wrap", a -> {
-            Coroutine cr = c.new Coroutine(a.checkfunction(1));
+            Coroutine cr = new Coroutine(c, a.checkfunction(1));
             return new NgxFunction("wrap", args -> {
                 Varargs r = cr.resume(args);
                 if (!r.arg1().toboolean()) {
@@ -81,7 +81,8 @@ public final class Coroutines {
     }
 
     /** A Lua coroutine whose body runs on a virtual thread. */
-    final class Coroutine extends LuaThread {
+    static final class Coroutine extends LuaThread {
+        private final Coroutines owner;
         private static final int SUSPENDED = 0;
         private static final int RUNNING = 1;
         private static final int NORMAL = 2;
@@ -97,8 +98,9 @@ public final class Coroutines {
         private RuntimeException exit;
         private Coroutine resumer;
 
-        Coroutine(LuaValue body) {
-            super(globals);
+        Coroutine(Coroutines owner, LuaValue body) {
+            super(owner.globals);
+            this.owner = owner;
             this.body = body;
         }
 
@@ -124,11 +126,11 @@ public final class Coroutines {
             if (status != SUSPENDED) {
                 return LuaValue.varargsOf(LuaValue.FALSE, LuaValue.valueOf("cannot resume non-suspended coroutine"));
             }
-            resumer = current;
+            resumer = owner.current;
             if (resumer != null) {
                 resumer.status = NORMAL;
             }
-            current = this;
+            owner.current = this;
             status = RUNNING;
             transfer = args;
             if (thread == null) {
@@ -138,7 +140,7 @@ public final class Coroutines {
                 toCoroutine.release();
             }
             toResumer.acquireUninterruptibly();
-            current = resumer;
+            owner.current = resumer;
             if (resumer != null) {
                 resumer.status = RUNNING;
             }

@@ -166,6 +166,9 @@ public final class Lua51Compat {
 
     private static LuaValue errorValue(LuaError e) {
         LuaValue v = e.getMessageObject();
+        if (v != null && v.isstring() && !v.isnumber()) {
+            return LuaValue.valueOf(LuaWorkerVm.luaPosition(v.tojstring()));
+        }
         return v == null ? LuaValue.NIL : v;
     }
 }
