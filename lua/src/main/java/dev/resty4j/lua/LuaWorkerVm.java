@@ -148,7 +148,7 @@ public final class LuaWorkerVm implements WorkerVm {
         return new ScriptError(msg, traceback, e);
     }
 
-    private static final java.util.regex.Pattern LUAJ_POSITION = java.util.regex.Pattern.compile("^([^\\s]+:\\d+) (?!\\S*:)");
+    private static final java.util.regex.Pattern LUAJ_POSITION = java.util.regex.Pattern.compile("^([^\\s]+:\\d+) ");
 
     /** LuaJ prints "chunk:3 message"; Lua and OpenResty print "chunk:3: message". */
     public static String luaPosition(String msg) {
