@@ -1,0 +1,378 @@
+package dev.resty4j.config;
+
+import dev.resty4j.Location;
+import dev.resty4j.Phase;
+import dev.resty4j.Resty;
+import dev.resty4j.Script;
+import dev.resty4j.core.log.LogLevel;
+import dev.resty4j.core.shdict.Sizes;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * Turns an nginx-style config (the subset OpenResty users write) into a {@link Resty.Builder}: the same
+ * file nginx would take. Directives resty4j implements are mapped; directives that only tune nginx
+ * internals are accepted as documented no-ops ({@link #NO_OPS}); anything else is a load-time error naming
+ * file and line (or a warning, with {@link Options#warnUnknown}), never silently ignored.
+ */
+public final class ConfigLoader {
+
+    /** Directives accepted and ignored because they only tune nginx internals (documented in the README). */
+    public static final Set<String> NO_OPS = Set.of(
+            "worker_processes", "worker_connections", "worker_rlimit_nofile", "worker_cpu_affinity", "events", "daemon",
+            "master_process", "pid", "user", "pcre_jit", "thread_pool", "timer_resolution", "lock_file",
+            "sendfile", "tcp_nopush", "tcp_nodelay", "keepalive_timeout", "keepalive_requests", "access_log",
+            "log_format", "types", "server_tokens", "charset", "etag", "if_modified_since", "chunked_transfer_encoding",
+            "client_body_buffer_size", "client_body_timeout", "client_header_timeout", "client_body_in_file_only",
+            "client_body_temp_path", "client_header_buffer_size", "large_client_header_buffers", "send_timeout",
+            "lua_package_cpath", "lua_socket_buffer_size", "lua_socket_log_errors", "lua_socket_pool_size",
+            "lua_socket_keepalive_timeout", "lua_socket_connect_timeout", "lua_socket_send_timeout",
+            "lua_socket_read_timeout", "lua_check_client_abort", "lua_transform_underscores_in_response_headers",
+            "lua_http10_buffering", "lua_use_default_type", "lua_malloc_trim", "lua_sa_restart", "lua_capture_error_log",
+            "lua_ssl_trusted_certificate", "lua_ssl_verify_depth", "lua_ssl_protocols", "lua_ssl_ciphers",
+            "lua_regex_match_limit", "lua_regex_cache_max_entries", "lua_max_pending_timers", "lua_max_running_timers",
+            "lua_thread_cache_max_entries", "lua_worker_thread_vm_pool_size", "resolver", "resolver_timeout",
+            "root", "index", "server_name_in_redirect", "port_in_redirect", "absolute_redirect", "merge_slashes",
+            "underscores_in_headers", "ignore_invalid_headers", "output_buffers", "postpone_output", "gzip",
+            "subrequest_output_buffer_size", "internal", "default_server", "ssl_certificate", "ssl_certificate_key",
+            "ssl_protocols", "ssl_ciphers", "ssl_session_cache", "ssl_session_timeout", "limit_rate", "expires",
+            "lua_load_resty_core", "lingering_close", "reset_timedout_connection", "http2", "server_names_hash_bucket_size",
+            "variables_hash_max_size", "variables_hash_bucket_size", "client_body_in_single_buffer", "log_subrequest",
+            "rewrite_log", "log_not_found", "msie_padding", "recursive_error_pages", "error_page", "upstream",
+            "proxy_http_version", "proxy_set_header", "proxy_connect_timeout", "proxy_read_timeout", "proxy_send_timeout",
+            "proxy_buffering", "proxy_redirect", "proxy_pass_request_headers", "proxy_pass_request_body", "proxy_buffer_size",
+            "proxy_buffers", "proxy_intercept_errors", "proxy_next_upstream");
+
+    /** Loading options. */
+    public record Options(boolean warnUnknown, Consumer<String> warnings) {
+        public static Options strict() {
+            return new Options(false, w -> { });
+        }
+    }
+
+    private final Options options;
+    private final String fileName;
+    private final Path baseDir;
+    private final Resty.Builder builder;
+    private final Map<String, Directive> serverLevelPhases = new HashMap<>();
+
+    private ConfigLoader(Options options, String fileName, Path baseDir, Resty.Builder builder) {
+        this.options = options;
+        this.fileName = fileName;
+        this.baseDir = baseDir;
+        this.builder = builder;
+    }
+
+    /** Loads a config file into a new builder (call {@code .vertx(...)} etc. on it, then build). */
+    public static Resty.Builder load(Path file, Options options) throws ConfigException {
+        List<Directive> tree = ConfigParser.parse(file);
+        Path dir = file.toAbsolutePath().getParent();
+        ConfigLoader l = new ConfigLoader(options, file.getFileName().toString(), dir, Resty.builder());
+        l.main(tree);
+        return l.builder;
+    }
+
+    /** Loads config text (fragments allowed: a bare server or location list). */
+    public static Resty.Builder load(String text, String fileName, Path baseDir, Options options) throws ConfigException {
+        List<Directive> tree = ConfigParser.parse(text, fileName, baseDir);
+        ConfigLoader l = new ConfigLoader(options, fileName, baseDir, Resty.builder());
+        l.main(tree);
+        return l.builder;
+    }
+
+    private void main(List<Directive> tree) throws ConfigException {
+        boolean sawHttp = false;
+        List<Directive> httpLevel = new ArrayList<>();
+        List<Directive> bareLocations = new ArrayList<>();
+        for (Directive d : tree) {
+            switch (d.name()) {
+                case "http" -> {
+                    sawHttp = true;
+                    http(d.block());
+                }
+                case "events" -> { }
+                case "env" -> builder.env(stripEnvValue(arg(d, 0)));
+                case "error_log" -> errorLog(d);
+                case "location" -> bareLocations.add(d);
+                default -> httpLevel.add(d);
+            }
+        }
+        if (!httpLevel.isEmpty() || !bareLocations.isEmpty()) {
+            if (!bareLocations.isEmpty()) {
+                List<Directive> serverBody = new ArrayList<>(bareLocations);
+                httpLevel.add(new Directive("server", List.of(), serverBody, fileName, bareLocations.get(0).line()));
+            }
+            http(httpLevel);
+        } else if (!sawHttp) {
+            // an empty config: nothing to serve, but valid
+        }
+    }
+
+    private void http(List<Directive> body) throws ConfigException {
+        for (Directive d : body) {
+            switch (d.name()) {
+                case "server" -> server(d);
+                case "lua_shared_dict" -> {
+                    String size = arg(d, 1);
+                    try {
+                        builder.sharedDict(arg(d, 0), size);
+                    } catch (IllegalArgumentException e) {
+                        throw error(d, "invalid lua_shared_dict size \"" + size + "\": " + e.getMessage());
+                    }
+                }
+                case "init_by_lua", "init_by_lua_block", "init_by_lua_file" -> builder.init(script(d, "init_by_lua"));
+                case "init_worker_by_lua", "init_worker_by_lua_block", "init_worker_by_lua_file" ->
+                        builder.initWorker(script(d, "init_worker_by_lua"));
+                case "exit_worker_by_lua", "exit_worker_by_lua_block", "exit_worker_by_lua_file" ->
+                        builder.exitWorker(script(d, "exit_worker_by_lua"));
+                case "lua_package_path" -> builder.packagePath(arg(d, 0).replace("$prefix", baseDir.toString())
+                        .replace("${prefix}", baseDir.toString()));
+                case "lua_code_cache" -> builder.codeCache(onOff(d));
+                case "default_type" -> builder.defaultType(arg(d, 0));
+                case "client_max_body_size" -> builder.clientMaxBodySize(size(d));
+                case "env" -> builder.env(stripEnvValue(arg(d, 0)));
+                case "error_log" -> errorLog(d);
+                case "include" -> { } // expanded by the parser
+                default -> {
+                    if (isPhaseDirective(d.name())) {
+                        serverLevelPhases.put(phaseOf(d).phaseName(), d);
+                    } else {
+                        other(d, null);
+                        builder.httpDirective(d.name(), d.args());
+                    }
+                }
+            }
+        }
+    }
+
+    private void server(Directive srv) throws ConfigException {
+        Map<String, Directive> serverPhases = new HashMap<>(serverLevelPhases);
+        List<Directive> serverDirectives = new ArrayList<>();
+        String[] listen = {"0.0.0.0", "80"};
+        String[] name = {"localhost"};
+        List<Directive> locations = new ArrayList<>();
+        Script[] serverRewrite = {null};
+        for (Directive d : srv.block()) {
+            switch (d.name()) {
+                case "listen" -> listen = parseListen(d);
+                case "server_name" -> name[0] = arg(d, 0);
+                case "location" -> locations.add(d);
+                case "server_rewrite_by_lua", "server_rewrite_by_lua_block", "server_rewrite_by_lua_file" ->
+                        serverRewrite[0] = script(d, "server_rewrite_by_lua");
+                default -> {
+                    if (isPhaseDirective(d.name())) {
+                        serverPhases.put(phaseOf(d).phaseName(), d);
+                    } else {
+                        serverDirectives.add(d);
+                    }
+                }
+            }
+        }
+        String host = listen[0];
+        int port = Integer.parseInt(listen[1]);
+        List<Location> built = new ArrayList<>();
+        for (Directive loc : locations) {
+            location(loc, serverPhases, serverDirectives, built);
+        }
+        builder.server(sb -> {
+            sb.listen(host, port).serverName(name[0]).serverRewrite(serverRewrite[0]);
+            built.forEach(sb::location);
+        });
+    }
+
+    private void location(Directive d, Map<String, Directive> inheritedPhases, List<Directive> inherited,
+                          List<Location> out) throws ConfigException {
+        if (d.block() == null || d.args().isEmpty()) {
+            throw error(d, "invalid location");
+        }
+        Location.Builder lb = Location.builder(String.join(" ", d.args())).source(d.location());
+        Map<String, Directive> phases = new HashMap<>(inheritedPhases);
+        List<Directive> all = new ArrayList<>(inherited);
+        all.addAll(d.block());
+        for (Directive c : all) {
+            if (c.name().equals("location")) {
+                location(c, inheritedPhases, inherited, out);
+                continue;
+            }
+            if (isPhaseDirective(c.name())) {
+                phases.put(phaseOf(c).phaseName(), c);
+                continue;
+            }
+            switch (c.name()) {
+                case "set" -> lb.set(arg(c, 0), c.argCount() > 1 ? c.arg(1) : "");
+                case "set_by_lua", "set_by_lua_block", "set_by_lua_file" -> {
+                    String var = arg(c, 0);
+                    List<String> args = c.name().equals("set_by_lua_block") ? List.of()
+                            : c.args().subList(2, c.argCount());
+                    lb.setByScript(var, script(c, "set_by_lua"), args);
+                }
+                case "default_type" -> lb.defaultType(arg(c, 0));
+                case "return" -> returnDirective(c, lb);
+                case "add_header" -> lb.addHeader(arg(c, 0), c.argCount() > 1 ? c.arg(1) : "",
+                        c.argCount() > 2 && "always".equals(c.arg(2)));
+                case "more_clear_headers" -> {
+                    for (String a : c.args()) {
+                        if (!a.startsWith("-")) {
+                            lb.clearHeader(a);
+                        }
+                    }
+                }
+                case "lua_need_request_body" -> lb.needRequestBody(onOff(c));
+                case "client_max_body_size" -> lb.clientMaxBodySize(size(c));
+                case "proxy_pass" -> lb.directive(c.name(), c.args());
+                case "if", "rewrite", "try_files", "alias" -> {
+                    if (options.warnUnknown()) {
+                        options.warnings().accept("directive \"" + c.name() + "\" is not supported, ignored in " + c.location());
+                    } else {
+                        throw error(c, "directive \"" + c.name() + "\" is not supported by resty4j");
+                    }
+                }
+                default -> {
+                    other(c, lb);
+                }
+            }
+        }
+        for (Directive p : phases.values()) {
+            Phase phase = phaseOf(p);
+            lb.phase(phase, script(p, phase.phaseName() + "_by_lua"));
+        }
+        out.add(lb.build());
+    }
+
+    /** Directives kept by name for bindings, accepted no-ops, or an error. */
+    private void other(Directive d, Location.Builder lb) throws ConfigException {
+        if (NO_OPS.contains(d.name()) || d.name().startsWith("proxy_") || d.name().startsWith("lua_")
+                && NO_OPS.contains(d.name())) {
+            if (lb != null) {
+                lb.directive(d.name(), d.args());
+            }
+            return;
+        }
+        if (d.name().equals("more_clear_headers") || d.name().equals("lua_need_request_body")
+                || d.name().equals("add_header") || d.name().equals("set")) {
+            return; // server/http level copies are applied per location
+        }
+        if (options.warnUnknown()) {
+            options.warnings().accept("unknown directive \"" + d.name() + "\" ignored in " + d.location());
+            return;
+        }
+        throw error(d, "unknown directive \"" + d.name() + "\"");
+    }
+
+    private void returnDirective(Directive c, Location.Builder lb) throws ConfigException {
+        String first = arg(c, 0);
+        if (first.matches("\\d{3}")) {
+            lb.returns(Integer.parseInt(first), c.argCount() > 1 ? c.arg(1) : null);
+        } else {
+            lb.returns(302, first);
+        }
+    }
+
+    private Script script(Directive d, String contextName) throws ConfigException {
+        String n = d.name();
+        String language = n.contains("_by_js") ? "js" : "lua";
+        String chunk = contextName + "(" + fileName + ":" + d.line() + ")";
+        if (n.endsWith("_block")) {
+            return new Script(language, d.rawBody(), chunk, d.line(), null);
+        }
+        if (n.endsWith("_file")) {
+            String f = d.args().get(n.startsWith("set_by") ? 1 : 0);
+            Path p = baseDir.resolve(f);
+            try {
+                return new Script(language, Files.readString(p), "@" + p, 1, p);
+            } catch (IOException e) {
+                throw error(d, "failed to load Lua file \"" + p + "\": " + e.getMessage());
+            }
+        }
+        String code = d.args().get(n.startsWith("set_by") ? 1 : 0);
+        return new Script(language, code, chunk, d.line(), null);
+    }
+
+    private static boolean isPhaseDirective(String name) {
+        return phaseOfName(name) != null;
+    }
+
+    private static Phase phaseOfName(String name) {
+        for (String suffix : new String[] {"_by_lua_block", "_by_lua_file", "_by_lua", "_by_js_block", "_by_js_file", "_by_js"}) {
+            if (name.endsWith(suffix)) {
+                Phase p = Phase.byPhaseName(name.substring(0, name.length() - suffix.length()));
+                if (p != null && p.isRequestPhase() && p != Phase.SET && p != Phase.SERVER_REWRITE) {
+                    return p;
+                }
+            }
+        }
+        return null;
+    }
+
+    private static Phase phaseOf(Directive d) {
+        return phaseOfName(d.name());
+    }
+
+    private String[] parseListen(Directive d) throws ConfigException {
+        String a = arg(d, 0);
+        if (a.startsWith("unix:")) {
+            throw error(d, "unix socket listen is not supported");
+        }
+        int colon = a.lastIndexOf(':');
+        if (colon > 0 && !a.endsWith("]")) {
+            return new String[] {a.substring(0, colon).replace("[", "").replace("]", ""), a.substring(colon + 1)};
+        }
+        if (a.matches("\\d+")) {
+            return new String[] {"0.0.0.0", a};
+        }
+        return new String[] {a, "80"};
+    }
+
+    private void errorLog(Directive d) throws ConfigException {
+        if (d.argCount() > 1) {
+            LogLevel l = LogLevel.ofLabel(d.arg(1));
+            if (l == null) {
+                throw error(d, "invalid log level \"" + d.arg(1) + "\"");
+            }
+            builder.logLevel(l);
+        }
+    }
+
+    private long size(Directive d) throws ConfigException {
+        try {
+            String s = arg(d, 0);
+            return "0".equals(s) ? 0 : Sizes.parseSize(s);
+        } catch (IllegalArgumentException e) {
+            throw error(d, e.getMessage());
+        }
+    }
+
+    private boolean onOff(Directive d) throws ConfigException {
+        String v = arg(d, 0);
+        if (v.equals("on")) {
+            return true;
+        }
+        if (v.equals("off")) {
+            return false;
+        }
+        throw error(d, "invalid value \"" + v + "\" in \"" + d.name() + "\" directive, it must be \"on\" or \"off\"");
+    }
+
+    private static String stripEnvValue(String v) {
+        int eq = v.indexOf('=');
+        return eq >= 0 ? v.substring(0, eq) : v;
+    }
+
+    private String arg(Directive d, int i) throws ConfigException {
+        if (i >= d.argCount()) {
+            throw error(d, "invalid number of arguments in \"" + d.name() + "\" directive");
+        }
+        return d.arg(i);
+    }
+
+    private static ConfigException error(Directive d, String message) {
+        return new ConfigException(message, d.file(), d.line());
+    }
+}

@@ -1,0 +1,103 @@
+package dev.resty4j.server;
+
+import dev.resty4j.Resty;
+import dev.resty4j.config.ConfigException;
+import dev.resty4j.config.ConfigLoader;
+import dev.resty4j.core.ServerConfig;
+import dev.resty4j.core.engine.ScriptException;
+import dev.resty4j.core.log.LogLevel;
+import dev.resty4j.core.log.LogRecord;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * The standalone server: an nginx-style config loaded into a {@link Resty}, one Vert.x {@code HttpServer}
+ * per {@code server} block, listening where the block's {@code listen} says (or where the caller overrides).
+ */
+public final class RestyServer implements AutoCloseable {
+
+    private final Vertx vertx;
+    private final boolean ownsVertx;
+    private final Resty resty;
+    private final List<HttpServer> servers = new ArrayList<>();
+
+    private RestyServer(Vertx vertx, boolean ownsVertx, Resty resty) {
+        this.vertx = vertx;
+        this.ownsVertx = ownsVertx;
+        this.resty = resty;
+    }
+
+    /**
+     * Loads and starts.
+     *
+     * @param listenOverride "HOST:PORT" for the first server block, or null to use the config's
+     * @param logLevel       overrides the config's error_log level, or null
+     * @param logSink        receives every log line, or null
+     */
+    public static RestyServer start(Path conf, String listenOverride, Vertx vertx, LogLevel logLevel,
+                                    Consumer<LogRecord> logSink, ConfigLoader.Options options)
+            throws ConfigException, ScriptException {
+        boolean owns = vertx == null;
+        Vertx v = owns ? Vertx.vertx() : vertx;
+        try {
+            Resty.Builder b = ConfigLoader.load(conf, options).vertx(v);
+            if (logLevel != null) {
+                b.logLevel(logLevel);
+            }
+            if (logSink != null) {
+                b.logSink(logSink);
+            }
+            Resty resty = b.build();
+            RestyServer s = new RestyServer(v, owns, resty);
+            s.listen(listenOverride);
+            return s;
+        } catch (ConfigException | ScriptException | RuntimeException e) {
+            if (owns) {
+                v.close();
+            }
+            throw e;
+        }
+    }
+
+    private void listen(String override) {
+        List<ServerConfig> blocks = resty.servers();
+        for (int i = 0; i < blocks.size(); i++) {
+            ServerConfig sc = blocks.get(i);
+            String host = sc.listenHost();
+            int port = sc.listenPort();
+            if (i == 0 && override != null) {
+                int colon = override.lastIndexOf(':');
+                host = colon > 0 ? override.substring(0, colon) : "0.0.0.0";
+                port = Integer.parseInt(colon >= 0 ? override.substring(colon + 1) : override);
+            }
+            HttpServerOptions opts = new HttpServerOptions().setHost(host).setPort(port)
+                    .setMaxHeaderSize(32 * 1024).setMaxInitialLineLength(16 * 1024);
+            servers.add(vertx.createHttpServer(opts).requestHandler(resty.handler(i)).listen().await());
+        }
+    }
+
+    public Resty resty() {
+        return resty;
+    }
+
+    /** The port the i-th server block actually listens on. */
+    public int port(int i) {
+        return servers.get(i).actualPort();
+    }
+
+    @Override
+    public void close() {
+        for (HttpServer s : servers) {
+            s.close().await();
+        }
+        resty.close();
+        if (ownsVertx) {
+            vertx.close().await();
+        }
+    }
+}
