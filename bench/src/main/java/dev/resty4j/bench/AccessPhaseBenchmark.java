@@ -1,0 +1,98 @@
+package dev.resty4j.bench;
+
+import dev.resty4j.Resty;
+import dev.resty4j.core.request.Headers;
+import dev.resty4j.core.request.RequestContext;
+import dev.resty4j.core.request.ResponseSink;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * A typical access-phase script (3 header reads, one variable, one shared-dict incr, one response header)
+ * through the real engine and phase pipeline, without the network: dispatch to a worker fiber, run the
+ * access script, finish the response into a sink that completes a future.
+ *
+ * <p>Run: {@code bench/run-jmh.sh} (results go to bench/results/).
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 3)
+@Measurement(iterations = 5, time = 3)
+@Fork(1)
+public class AccessPhaseBenchmark {
+
+    static final String ACCESS = """
+            local h = ngx.req.get_headers()
+            local ua = h["user-agent"]
+            local key = h["x-api-key"]
+            local client = h["x-client-id"]
+            local addr = ngx.var.remote_addr
+            local n = ngx.shared.limits:incr(addr, 1, 0)
+            ngx.header["X-RateLimit-Count"] = n
+            """;
+
+    private Resty resty;
+
+    @Setup(Level.Trial)
+    public void setUp() throws Exception {
+        resty = Resty.builder().workers(2).sharedDict("limits", "10m")
+                .location("/api/", l -> l.accessByLua(ACCESS).contentByLua("ngx.print('ok')"))
+                .build();
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+        resty.close();
+    }
+
+    @Benchmark
+    public Object accessPhaseRequest() throws Exception {
+        Headers h = new Headers(4);
+        h.add("Host", "localhost");
+        h.add("User-Agent", "bench");
+        h.add("X-Api-Key", "k");
+        h.add("X-Client-Id", "c");
+        RequestContext req = resty.newRequest(h);
+        req.method("GET");
+        req.requestUri("/api/x");
+        req.uri("/api/x");
+        CompletableFuture<Integer> done = new CompletableFuture<>();
+        req.sink(new ResponseSink() {
+            int status;
+
+            @Override
+            public void sendHead(int s, Headers headers, long contentLength) {
+                status = s;
+            }
+
+            @Override
+            public void write(byte[] data) {
+            }
+
+            @Override
+            public void end(byte[] last) {
+                done.complete(status);
+            }
+
+            @Override
+            public void abort() {
+                done.complete(-1);
+            }
+        });
+        resty.pipeline().dispatch(req, resty.servers().get(0));
+        return done.get();
+    }
+}
