@@ -50,7 +50,7 @@ public final class Location {
             case REGEX_CI -> Pattern.compile(b.path, Pattern.CASE_INSENSITIVE);
             default -> null;
         };
-        this.scripts = Collections.unmodifiableMap(new EnumMap<>(b.scripts.isEmpty() ? Map.of() : b.scripts));
+        this.scripts = Collections.unmodifiableMap(new EnumMap<>(b.scripts));
         this.setSteps = List.copyOf(b.setSteps);
         this.defaultType = b.defaultType;
         this.returnDirective = b.returnDirective;

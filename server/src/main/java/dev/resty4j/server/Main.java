@@ -26,7 +26,7 @@ public final class Main {
         switch (cmd) {
             case "serve" -> System.exit(serve(rest));
             case "check" -> System.exit(check(rest));
-            case "conformance" -> System.exit(2);
+            case "conformance" -> System.exit(Conformance.run(rest));
             case "-h", "--help", "help" -> usage();
             default -> {
                 System.err.println("unknown command: " + cmd);
