@@ -29,7 +29,7 @@ public final class HeaderFilterPhase {
         Location loc = req.location();
         Headers out = req.responseHeaders();
         int status = req.status();
-        if (status != 204 && status != 304 && !out.contains("Content-Type")) {
+        if (status != 204 && status != 304 && !out.contains("Content-Type") && !req.contentTypeCleared()) {
             String type = loc != null && loc.defaultType() != null ? loc.defaultType() : req.resty().settings().defaultType();
             if (type != null && !type.isEmpty()) {
                 out.add("Content-Type", type);

@@ -43,6 +43,10 @@ final class Outcomes {
             return;
         }
         if (req.headersSent()) {
+            if (status >= 300 && status != req.status()) {
+                req.resty().logger().log(dev.resty4j.core.log.LogLevel.ERR, req, "attempt to set status " + status
+                        + " via ngx.exit after sending out the response status " + req.status());
+            }
             Output.finish(req);
             return;
         }

@@ -64,6 +64,7 @@ public final class RequestContext {
     private long bodyBytesSent;
     private boolean eof;
     private boolean flushedOnce;
+    private boolean contentTypeCleared;
     private ResponseSink sink;
 
     // ---- control flow requested by the current script
@@ -166,6 +167,9 @@ public final class RequestContext {
     public void eof(boolean e) { this.eof = e; }
     public boolean flushedOnce() { return flushedOnce; }
     public void flushedOnce(boolean f) { this.flushedOnce = f; }
+    /** True once a script cleared Content-Type: then no default type is added (as nginx). */
+    public boolean contentTypeCleared() { return contentTypeCleared; }
+    public void contentTypeCleared(boolean c) { this.contentTypeCleared = c; }
     public ResponseSink sink() { return sink; }
     public void sink(ResponseSink s) { this.sink = s; }
 

@@ -65,6 +65,9 @@ public final class NgxBaseLib {
             throw LuaWorkerVm.exit();
         }));
         ngx.set("exec", new NgxFunction("exec", a -> {
+            if (a.narg() < 1 || a.narg() > 2) {
+                throw new NgxApiException("expecting one or two arguments, but got " + a.narg());
+            }
             String args = null;
             LuaValue la = a.arg(2);
             if (la.isstring()) {
@@ -244,7 +247,8 @@ public final class NgxBaseLib {
         }));
         ngx.set("decode_args", new NgxFunction("decode_args", a -> {
             ArgsCodec.DecodedArgs d = ArgsCodec.decodeArgs(LuaValues.str(a.arg1()), a.optint(2, 100));
-            return NgxReqLib.toLuaTable(d.args());
+            LuaTable t = NgxReqLib.toLuaTable(d.args());
+            return d.truncated() ? LuaValue.varargsOf(t, LuaValue.valueOf("truncated")) : t;
         }));
         ngx.set("encode_base64", new NgxFunction("encode_base64", a ->
                 LuaValues.lbytes(Base64Codec.encodeBase64(strArg(a, 1), a.optboolean(2, false)))));
