@@ -39,6 +39,7 @@ public final class RequestPipeline {
 
     /** Runs the whole request on the calling fiber (which must hold the request's worker). */
     public void process(RequestContext req, ServerConfig server) {
+        req.server(server);
         try {
             runPhases(req, server);
             if (!req.eof()) {
@@ -61,8 +62,26 @@ public final class RequestPipeline {
         }
     }
 
+    /**
+     * Runs a subrequest to completion on the calling fiber: location matching, rewrite, content, and the
+     * output filters, but no access phase (nginx skips it for subrequests) and no log phase.
+     */
+    public void subrequest(RequestContext child) {
+        try {
+            runPhases(child, child.server());
+            if (!child.eof()) {
+                Output.finish(child);
+            }
+        } catch (Throwable t) {
+            resty.logger().internalError("subrequest *" + child.id() + " failed inside resty4j", t);
+            if (!child.eof()) {
+                Outcomes.fail(child);
+            }
+        }
+    }
+
     private void runPhases(RequestContext req, ServerConfig server) {
-        if (server.serverRewrite() != null) {
+        if (server.serverRewrite() != null && !req.isSubrequest()) {
             Step s = Outcomes.after(req, Phase.SERVER_REWRITE,
                     PhaseRunner.run(req, Phase.SERVER_REWRITE, server.serverRewrite(), null));
             if (s == Step.FINISHED) {
@@ -87,7 +106,7 @@ public final class RequestPipeline {
                 req.bodyRead(true);
             }
             Step s = RewritePhase.run(req, loc);
-            if (s == Step.CONTINUE) {
+            if (s == Step.CONTINUE && !req.isSubrequest()) {
                 s = AccessPhase.run(req, loc);
             }
             if (s == Step.CONTINUE) {

@@ -53,6 +53,8 @@ public final class RequestContext {
     // ---- routing and phase
     private Location location;
     private Phase phase;
+    private dev.resty4j.core.ServerConfig server;
+    private RequestContext parent;
 
     // ---- the response
     private int status;
@@ -134,6 +136,13 @@ public final class RequestContext {
     public int redirects() { return redirects; }
     public void redirects(int r) { this.redirects = r; }
 
+    /** The server block serving this request. */
+    public dev.resty4j.core.ServerConfig server() { return server; }
+    public void server(dev.resty4j.core.ServerConfig s) { this.server = s; }
+    /** The request that issued this subrequest ({@code ngx.location.capture}), or null for a main request. */
+    public RequestContext parent() { return parent; }
+    public void parent(RequestContext p) { this.parent = p; }
+    public boolean isSubrequest() { return parent != null; }
     public Location location() { return location; }
     public void location(Location l) { this.location = l; }
     public Phase phase() { return phase; }
@@ -196,6 +205,8 @@ public final class RequestContext {
         return userVars;
     }
     public boolean hasUserVars() { return userVars != null; }
+    /** Makes this request use another request's variables (subrequests with {@code share_all_vars}). */
+    public void userVars(Map<String, String> vars) { this.userVars = vars; }
 
     /** Scratch slot for the value a phase hands back (set_by_lua result, body filter chunk). */
     public Object phaseResult() { return phaseResult; }
