@@ -72,7 +72,7 @@ public final class Subrequests {
             child.body(parent.body());
             child.bodyRead(parent.bodyRead());
         }
-        if (opts.shareAllVars() && parent.hasUserVars()) {
+        if (opts.shareAllVars()) {
             child.userVars(parent.userVars());
         } else if (opts.copyAllVars() && parent.hasUserVars()) {
             child.userVars(new HashMap<>(parent.userVars()));

@@ -62,6 +62,7 @@ public final class HeaderFilterPhase {
             }
             clearHeaders(req, loc);
         }
+        NotModified.apply(req);
         req.headersSent(true);
     }
 
@@ -94,7 +95,7 @@ public final class HeaderFilterPhase {
         req.clearPending();
         req.status(status);
         req.responseHeaders().remove("Content-Length");
-        byte[] page = "HEAD".equals(req.method()) ? new byte[0] : SpecialResponse.page(status);
+        byte[] page = req.headerOnly() ? new byte[0] : SpecialResponse.page(status);
         if (page.length > 0) {
             req.responseHeaders().set("Content-Type", "text/html");
             req.addPending(page);

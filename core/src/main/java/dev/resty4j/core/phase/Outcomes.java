@@ -38,7 +38,8 @@ final class Outcomes {
 
     /** Ends the request with an exit status. */
     static void finish(RequestContext req, int status) {
-        if (status == NGX_ERROR) {
+        if (status < 0) {
+            // ngx.ERROR, and ngx.AGAIN / ngx.DONE, which make no sense as a request's end: 500, as nginx.
             fail(req);
             return;
         }

@@ -212,6 +212,11 @@ public final class RequestContext {
     public Object phaseResult() { return phaseResult; }
     public void phaseResult(Object r) { this.phaseResult = r; }
 
+    /** True when the response carries no body: HEAD requests, 204 and 304 responses. */
+    public boolean headerOnly() {
+        return "HEAD".equals(method) || status == 204 || status == 304;
+    }
+
     /** "GET /t?a=1 HTTP/1.1", as nginx prints it in log lines. */
     public String requestLine() {
         return method + " " + requestUri + " HTTP/" + httpVersion;
