@@ -2,9 +2,9 @@ package dev.resty4j.host.vertx;
 
 import dev.resty4j.Resty;
 import dev.resty4j.core.ServerConfig;
-import dev.resty4j.core.log.LogLevel;
 import dev.resty4j.core.request.Headers;
 import dev.resty4j.core.request.RequestContext;
+import dev.resty4j.core.request.RequestFactory;
 import dev.resty4j.core.request.ResponseSink;
 import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
@@ -19,6 +19,8 @@ import java.util.Map;
 
 /**
  * The Vert.x host: a {@code Handler<HttpServerRequest>} that runs resty4j's phases for each request.
+ * What is not Vert.x-specific (building the request context, the body-size check, dispatch) lives in
+ * {@link RequestFactory}, shared with the in-process test host.
  *
  * <p>On the event loop it only copies the request line and headers and reads the body (refusing one over
  * {@code client_max_body_size} with 413 from its {@code Content-Length}, as nginx does, or as soon as a
@@ -27,12 +29,10 @@ import java.util.Map;
  */
 public final class VertxHost implements Handler<HttpServerRequest> {
 
-    private final Resty resty;
-    private final ServerConfig server;
+    private final RequestFactory requests;
 
     public VertxHost(Resty resty, ServerConfig server) {
-        this.resty = resty;
-        this.server = server;
+        this.requests = new RequestFactory(resty, server);
     }
 
     @Override
@@ -42,14 +42,8 @@ public final class VertxHost implements Handler<HttpServerRequest> {
         for (Map.Entry<String, String> e : in) {
             headers.add(e.getKey(), e.getValue());
         }
-        RequestContext req = resty.newRequest(headers);
-        req.method(request.method().name());
-        String raw = request.uri();
-        req.requestUri(raw);
-        int q = raw.indexOf('?');
-        req.uri(UriNormalizer.normalize(q >= 0 ? raw.substring(0, q) : raw));
-        req.args(q >= 0 ? raw.substring(q + 1) : null);
-        req.httpVersion(request.version() == HttpVersion.HTTP_1_0 ? "1.0" : request.version() == HttpVersion.HTTP_2 ? "2.0" : "1.1");
+        RequestContext req = requests.create(request.method().name(), request.uri(), version(request.version()),
+                headers, request.isSSL());
         SocketAddress remote = request.remoteAddress();
         if (remote != null) {
             req.remoteAddr(remote.hostAddress());
@@ -60,29 +54,26 @@ public final class VertxHost implements Handler<HttpServerRequest> {
             req.serverAddr(local.hostAddress());
             req.serverPort(local.port());
         }
-        req.serverName(server.serverName());
-        req.scheme(request.isSSL() ? "https" : "http");
         req.sink(new VertxSink(request));
 
-        long max = resty.settings().clientMaxBodySize();
         String cl = request.getHeader(HttpHeaders.CONTENT_LENGTH);
         boolean chunked = "chunked".equalsIgnoreCase(request.getHeader(HttpHeaders.TRANSFER_ENCODING));
         if (cl == null && !chunked) {
-            resty.pipeline().dispatch(req, server);
+            requests.dispatch(req);
             return;
         }
         long declared = parseLength(cl);
-        if (max > 0 && declared > max) {
-            resty.logger().log(LogLevel.ERR, req, "client intended to send too large body: " + declared + " bytes");
+        if (requests.bodyTooLarge(req, declared, false)) {
             reject(request, 413);
             return;
         }
         if (declared == 0) {
             req.body(new byte[0]);
-            resty.pipeline().dispatch(req, server);
+            requests.dispatch(req);
             return;
         }
         Buffer body = Buffer.buffer(declared > 0 ? (int) Math.min(declared, 1 << 20) : 1024);
+        long max = requests.maxBodySize(req); // looked up once, not per chunk
         long[] received = {0};
         boolean[] rejected = {false};
         request.handler(chunk -> {
@@ -90,9 +81,9 @@ public final class VertxHost implements Handler<HttpServerRequest> {
                 return;
             }
             received[0] += chunk.length();
-            if (max > 0 && received[0] > max) {
+            // A chunked body has no declared length: refuse it as soon as it passes the limit.
+            if (max > 0 && received[0] > max && requests.bodyTooLarge(req, received[0], true)) {
                 rejected[0] = true;
-                resty.logger().log(LogLevel.ERR, req, "client intended to send too large chunked body: " + received[0] + "+ bytes");
                 reject(request, 413);
                 return;
             }
@@ -104,8 +95,12 @@ public final class VertxHost implements Handler<HttpServerRequest> {
                 return;
             }
             req.body(body.getBytes());
-            resty.pipeline().dispatch(req, server);
+            requests.dispatch(req);
         });
+    }
+
+    private static String version(HttpVersion v) {
+        return v == HttpVersion.HTTP_1_0 ? "1.0" : v == HttpVersion.HTTP_2 ? "2.0" : "1.1";
     }
 
     private static long parseLength(String cl) {
