@@ -75,10 +75,11 @@ public final class LuaValues {
 
     /** {@code tostring} with Lua 5.1 number formatting. */
     public static LuaValue tostring(LuaValue v) {
-        if (v.type() == LuaValue.TNUMBER) {
-            return LuaValue.valueOf(number(v.todouble()));
-        }
-        return v.tostring();
+        return switch (v.type()) {
+            case LuaValue.TNUMBER -> LuaValue.valueOf(number(v.todouble()));
+            case LuaValue.TSTRING -> v;
+            default -> LuaValue.valueOf(v.tojstring());
+        };
     }
 
     /**

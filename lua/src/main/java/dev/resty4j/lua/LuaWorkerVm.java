@@ -168,6 +168,21 @@ public final class LuaWorkerVm implements WorkerVm {
         return t instanceof LuaExit || (t instanceof LuaError le && le.getCause() instanceof LuaExit);
     }
 
+    /** A fiber's own VM state: its running coroutine and phase arguments. */
+    private record FiberState(Object coroutine, Object[] phaseArgs) {}
+
+    @Override
+    public Object suspendFiber() {
+        return new FiberState(coroutines.suspendCurrent(), phaseArgs);
+    }
+
+    @Override
+    public void resumeFiber(Object state) {
+        FiberState s = (FiberState) state;
+        coroutines.resumeCurrent(s.coroutine());
+        phaseArgs = s.phaseArgs();
+    }
+
     @Override
     public void close() {
         closures.clear();
