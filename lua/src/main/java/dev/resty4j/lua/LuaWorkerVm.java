@@ -154,6 +154,9 @@ public final class LuaWorkerVm implements WorkerVm {
 
     /** LuaJ prints "chunk:3 message"; Lua and OpenResty print "chunk:3: message". */
     public static String luaPosition(String msg) {
+        if (msg.startsWith("=") || msg.startsWith("@")) {
+            msg = msg.substring(1); // LuaJ prints the raw chunk name; Lua strips the marker
+        }
         java.util.regex.Matcher m = LUAJ_POSITION.matcher(msg);
         return m.lookingAt() ? m.group(1) + ": " + msg.substring(m.end()) : msg;
     }
