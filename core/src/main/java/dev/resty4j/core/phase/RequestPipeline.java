@@ -42,6 +42,9 @@ public final class RequestPipeline {
         req.server(server);
         try {
             runPhases(req, server);
+            if (req.handedOff()) {
+                return; // the application produces the response; its host runs the log phase at the end
+            }
             if (!req.eof()) {
                 Output.finish(req);
             }
@@ -55,6 +58,11 @@ public final class RequestPipeline {
                 }
             }
         }
+        runLogPhase(req);
+    }
+
+    /** Runs the log phase on the calling fiber (hosts call it for requests they finished themselves). */
+    public void runLogPhase(RequestContext req) {
         try {
             LogPhase.run(req);
         } catch (Throwable t) {
@@ -92,7 +100,11 @@ public final class RequestPipeline {
         while (true) {
             req.location(loc);
             if (loc == null) {
-                SpecialResponse.send(req, 404);
+                if (req.contentFallback() != null && !req.isSubrequest()) {
+                    ContentPhase.handOff(req);
+                } else {
+                    SpecialResponse.send(req, 404);
+                }
                 return;
             }
             long max = loc.clientMaxBodySize() >= 0 ? loc.clientMaxBodySize() : resty.settings().clientMaxBodySize();

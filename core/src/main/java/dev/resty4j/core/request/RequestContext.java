@@ -67,6 +67,8 @@ public final class RequestContext {
     private boolean eof;
     private boolean flushedOnce;
     private boolean contentTypeCleared;
+    private Runnable contentFallback;
+    private boolean handedOff;
     private ResponseSink sink;
 
     // ---- control flow requested by the current script
@@ -176,6 +178,16 @@ public final class RequestContext {
     public void eof(boolean e) { this.eof = e; }
     public boolean flushedOnce() { return flushedOnce; }
     public void flushedOnce(boolean f) { this.flushedOnce = f; }
+    /**
+     * What produces content when the matched location has none of its own (or no location matches): the
+     * embedding application's next handler (Vert.x Web's {@code ctx.next()}). Null: nginx's static 404.
+     */
+    public Runnable contentFallback() { return contentFallback; }
+    public void contentFallback(Runnable f) { this.contentFallback = f; }
+    /** True once the request went to {@link #contentFallback()}: the response is no longer resty4j's to finish. */
+    public boolean handedOff() { return handedOff; }
+    public void handedOff(boolean h) { this.handedOff = h; }
+
     /** True once a script cleared Content-Type: then no default type is added (as nginx). */
     public boolean contentTypeCleared() { return contentTypeCleared; }
     public void contentTypeCleared(boolean c) { this.contentTypeCleared = c; }

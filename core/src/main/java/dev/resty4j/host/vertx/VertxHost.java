@@ -31,12 +31,22 @@ public final class VertxHost implements Handler<HttpServerRequest> {
 
     private final RequestFactory requests;
 
+    /** Dispatches an already prepared request (its body known) to a worker. */
+    void dispatch(RequestContext req) {
+        requests.dispatch(req);
+    }
+
     public VertxHost(Resty resty, ServerConfig server) {
         this.requests = new RequestFactory(resty, server);
     }
 
     @Override
     public void handle(HttpServerRequest request) {
+        receiveAndDispatch(request, prepare(request), null);
+    }
+
+    /** Builds the request context of a Vert.x request (line, headers, addresses, response sink). */
+    RequestContext prepare(HttpServerRequest request) {
         MultiMap in = request.headers();
         Headers headers = new Headers(in.size() + 2);
         for (Map.Entry<String, String> e : in) {
@@ -55,7 +65,15 @@ public final class VertxHost implements Handler<HttpServerRequest> {
             req.serverPort(local.port());
         }
         req.sink(new VertxSink(request));
+        return req;
+    }
 
+    /**
+     * Reads the body (bounded by client_max_body_size) and dispatches the request to a worker.
+     *
+     * @param bodyListener told the body once it is complete (the Router host hands it to Vert.x Web), or null
+     */
+    void receiveAndDispatch(HttpServerRequest request, RequestContext req, java.util.function.Consumer<Buffer> bodyListener) {
         String cl = request.getHeader(HttpHeaders.CONTENT_LENGTH);
         boolean chunked = "chunked".equalsIgnoreCase(request.getHeader(HttpHeaders.TRANSFER_ENCODING));
         if (cl == null && !chunked) {
@@ -95,6 +113,9 @@ public final class VertxHost implements Handler<HttpServerRequest> {
                 return;
             }
             req.body(body.getBytes());
+            if (bodyListener != null) {
+                bodyListener.accept(body);
+            }
             requests.dispatch(req);
         });
     }
