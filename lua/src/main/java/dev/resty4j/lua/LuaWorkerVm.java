@@ -56,6 +56,10 @@ public final class LuaWorkerVm implements WorkerVm {
         NgxLocationLib.install(this, ngx);
         globals.set("ngx", ngx);
         Requires.install(this, globals);
+        LuaTable loaded = globals.get("package").get("loaded").checktable();
+        loaded.set("ngx", ngx);
+        // OpenResty preloads lua-resty-core; its functions are built in here, so the module is an empty marker.
+        loaded.set("resty.core", new LuaTable());
     }
 
     public Worker worker() {

@@ -112,7 +112,8 @@ public final class Lua51Compat {
             StringBuilder sb = new StringBuilder();
             for (int i = 1; i <= a.narg(); i++) {
                 LuaValue v = a.arg(i);
-                sb.append(v.isstring() && !v.isnumber() ? LuaValues.str(v) : LuaValues.tostring(v).tojstring());
+                sb.append(v.isstring() && !v.isnumber() ? LuaValues.str(v)
+                        : v == NgxBaseLib.NULL ? "null" : LuaValues.tostring(v).tojstring());
             }
             Logging.log(vm.worker().resty(), vm.request(), LogLevel.NOTICE.code(), "[lua]", sb.toString());
             return LuaValue.NONE;
