@@ -8,6 +8,7 @@ import dev.resty4j.core.request.RequestContext;
 import dev.resty4j.core.worker.Worker;
 import dev.resty4j.lua.lib.Coroutines;
 import dev.resty4j.lua.lib.Lua51Compat;
+import dev.resty4j.lua.lib.NativeModules;
 import dev.resty4j.lua.lib.NgxBaseLib;
 import dev.resty4j.lua.lib.NgxHeaderLib;
 import dev.resty4j.lua.lib.NgxLocationLib;
@@ -60,6 +61,7 @@ public final class LuaWorkerVm implements WorkerVm {
         loaded.set("ngx", ngx);
         // OpenResty preloads lua-resty-core; its functions are built in here, so the module is an empty marker.
         loaded.set("resty.core", new LuaTable());
+        NativeModules.install(this, globals.get("package").get("preload").checktable());
     }
 
     public Worker worker() {
