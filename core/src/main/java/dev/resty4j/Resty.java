@@ -107,6 +107,15 @@ public final class Resty implements AutoCloseable {
             workers[i] = new Worker(this, i);
             workers[i].createVms(engines.values());
         }
+        for (dev.resty4j.spi.RestyExtension ext : dev.resty4j.spi.Extensions.all()) {
+            List<dev.resty4j.config.Directive> claimed = new ArrayList<>();
+            for (dev.resty4j.config.Directive d : b.extensionDirectives) {
+                if (ext.directives().contains(d.name())) {
+                    claimed.add(d);
+                }
+            }
+            ext.configure(this, claimed);
+        }
         InitPhase.run(this);
     }
 
@@ -311,6 +320,7 @@ public final class Resty implements AutoCloseable {
         private final List<String> env = new ArrayList<>();
         private final Map<String, List<String>> httpDirectives = new LinkedHashMap<>();
         private long maxScriptMillis = 0;
+        private final List<dev.resty4j.config.Directive> extensionDirectives = new ArrayList<>();
 
         private Builder() {
         }
@@ -389,6 +399,8 @@ public final class Resty implements AutoCloseable {
         public Builder env(String name) { env.add(name); return this; }
         /** An http-level directive kept for engines and bindings (e.g. {@code lua_regex_match_limit}). */
         public Builder httpDirective(String name, List<String> args) { httpDirectives.put(name, List.copyOf(args)); return this; }
+        /** An http-level directive claimed by a {@link dev.resty4j.spi.RestyExtension} (e.g. an {@code upstream} block). */
+        public Builder extensionDirective(dev.resty4j.config.Directive d) { extensionDirectives.add(d); return this; }
         /** Per-phase script time budget in ms (0 = the engine's default). */
         public Builder maxScriptMillis(long ms) { this.maxScriptMillis = ms; return this; }
 
