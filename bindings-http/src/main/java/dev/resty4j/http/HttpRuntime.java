@@ -1,0 +1,95 @@
+package dev.resty4j.http;
+
+import dev.resty4j.Resty;
+import dev.resty4j.http.client.Connector;
+import dev.resty4j.http.client.HttpClientApi;
+import dev.resty4j.http.dns.DnsTransport;
+import dev.resty4j.http.proxy.Upstream;
+import dev.resty4j.http.proxy.UpstreamConfig;
+import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.http.HttpClientOptions;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.WeakHashMap;
+
+/**
+ * This module's state for one {@link Resty} instance: its configuration, name resolution, the Vert.x HTTP
+ * client with the workers' connection pools, and the upstream groups.
+ *
+ * <p>Kept in a weak map keyed by the instance (the SPI gives extensions no place on it), so it goes away
+ * with the instance; it holds no reference back to it.
+ */
+public final class HttpRuntime {
+
+    private static final Map<Resty, HttpRuntime> RUNTIMES = Collections.synchronizedMap(new WeakHashMap<>());
+
+    private final HttpConfig config;
+    private final DnsTransport dns;
+    private final NameResolver resolver;
+    private final Connector connector;
+    private final HttpClientApi client;
+    private final Map<String, Upstream> upstreams;
+
+    private HttpRuntime(Resty resty, HttpConfig config) {
+        this.config = config;
+        this.dns = new DnsTransport(resty.vertx());
+        this.resolver = new NameResolver(config.hosts(), config.resolver(), dns, resty::currentTimeMillis);
+        HttpClientAgent agent = resty.vertx().httpClientBuilder().with(new HttpClientOptions()
+                // requests go out on the connections the pools hand out; pipelining lets request_pipeline
+                // queue several requests on one of them
+                .setPipelining(true)
+                .setPipeliningLimit(1000)
+                .setKeepAlive(true)
+                .setKeepAliveTimeout(0) // idle time is the pools' business
+                .setDecompressionSupported(false)
+                .setMaxHeaderSize(64 * 1024)
+                .setMaxInitialLineLength(64 * 1024)).build();
+        this.connector = new Connector(resty.vertx(), agent, resolver, resty.workerCount(), config.socket().poolSize());
+        this.client = new HttpClientApi(connector, config.socket());
+        Map<String, Upstream> ups = new LinkedHashMap<>();
+        for (UpstreamConfig u : config.upstreams().values()) {
+            ups.put(u.name(), new Upstream(u, resty.workerCount()));
+        }
+        this.upstreams = Map.copyOf(ups);
+    }
+
+    /** Creates the runtime of a new instance (called once, from the extension's configure). */
+    static HttpRuntime install(Resty resty, HttpConfig config) {
+        HttpRuntime rt = new HttpRuntime(resty, config);
+        RUNTIMES.put(resty, rt);
+        return rt;
+    }
+
+    /** The runtime of an instance (one with default settings if the extension was not configured on it). */
+    public static HttpRuntime of(Resty resty) {
+        synchronized (RUNTIMES) {
+            return RUNTIMES.computeIfAbsent(resty, r -> new HttpRuntime(r, HttpConfig.parse(r, java.util.List.of())));
+        }
+    }
+
+    public HttpConfig config() {
+        return config;
+    }
+
+    public DnsTransport dns() {
+        return dns;
+    }
+
+    public NameResolver resolver() {
+        return resolver;
+    }
+
+    public Connector connector() {
+        return connector;
+    }
+
+    public HttpClientApi client() {
+        return client;
+    }
+
+    /** The upstream group of that name, or null. */
+    public Upstream upstream(String name) {
+        return upstreams.get(name);
+    }
+}

@@ -1,0 +1,83 @@
+package dev.resty4j.http.client;
+
+import dev.resty4j.http.NameResolver;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.http.HttpClientConnection;
+import io.vertx.core.http.HttpConnectOptions;
+import io.vertx.core.net.ClientSSLOptions;
+import io.vertx.core.net.SocketAddress;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Opens HTTP connections for resty.http and proxy_pass: takes them from the calling worker's pool when one
+ * is idle there, else resolves the name ({@link NameResolver}) and connects through Vert.x's HTTP client
+ * (un-pooled connections: pooling follows ngx_lua's rules, in {@link ConnectionPool}).
+ *
+ * <p>Pools are per worker, as in nginx, where each worker process has its own: a worker's requests reuse
+ * its connections, and pool limits ({@code pool_size}, {@code backlog}) apply per worker.
+ */
+public final class Connector {
+
+    /** Where to connect: the logical host (Host header, SNI) and port, and TLS settings. */
+    public record Target(String host, int port, boolean ssl, boolean sslVerify, String serverName) {}
+
+    private final Vertx vertx;
+    private final HttpClientAgent agent;
+    private final NameResolver resolver;
+    private final Map<String, ConnectionPool>[] pools;
+    private final int defaultPoolSize;
+
+    @SuppressWarnings("unchecked")
+    public Connector(Vertx vertx, HttpClientAgent agent, NameResolver resolver, int workers, int defaultPoolSize) {
+        this.vertx = vertx;
+        this.agent = agent;
+        this.resolver = resolver;
+        this.defaultPoolSize = defaultPoolSize;
+        this.pools = new Map[workers];
+        for (int i = 0; i < workers; i++) {
+            pools[i] = new ConcurrentHashMap<>();
+        }
+    }
+
+    public Vertx vertx() {
+        return vertx;
+    }
+
+    /** The worker's pool of that name, created with the given size and backlog (-1: unset) on first use. */
+    public ConnectionPool pool(int worker, String name, int size, int backlog) {
+        return pools[worker].computeIfAbsent(name, n -> new ConnectionPool(vertx, n, size, backlog, defaultPoolSize));
+    }
+
+    /**
+     * A connection to {@code target} from the named pool of the worker (a pooled one, or a new one).
+     * {@code connectTimeoutMs} bounds name resolution plus connecting, and a wait for a place in a full pool.
+     */
+    public Future<PooledConnection> connect(int worker, Target target, String poolName, int poolSize, int backlog,
+                                            long connectTimeoutMs) {
+        ConnectionPool pool = pool(worker, poolName, poolSize, backlog);
+        return pool.acquire(() -> open(target, connectTimeoutMs), connectTimeoutMs);
+    }
+
+    private Future<HttpClientConnection> open(Target t, long timeoutMs) {
+        Future<HttpClientConnection> f = resolver.resolve(t.host(), t.port()).compose(addr -> {
+            HttpConnectOptions o = new HttpConnectOptions()
+                    .setServer(SocketAddress.inetSocketAddress(addr.port(), addr.host()))
+                    .setHost(t.serverName() != null ? t.serverName() : t.host())
+                    .setPort(t.port())
+                    .setSsl(t.ssl());
+            if (timeoutMs > 0) {
+                o.setConnectTimeout(timeoutMs);
+            }
+            if (t.ssl()) {
+                o.setSslOptions(new ClientSSLOptions().setTrustAll(!t.sslVerify())
+                        .setHostnameVerificationAlgorithm(t.sslVerify() ? "HTTPS" : ""));
+            }
+            return agent.connect(o);
+        });
+        // A connect that completes after its timeout must not leak its socket.
+        return Timeouts.within(vertx, f, timeoutMs, () -> f.onSuccess(HttpClientConnection::close));
+    }
+}
