@@ -195,6 +195,9 @@ public final class Resty implements AutoCloseable {
         }
         closed = true;
         InitPhase.exit(this);
+        for (dev.resty4j.spi.RestyExtension ext : dev.resty4j.spi.Extensions.all()) {
+            ext.close(this);
+        }
         if (ownsVertx) {
             vertx.close().await();
         }

@@ -34,6 +34,11 @@ public final class HttpExtension implements RestyExtension {
         resty.pipeline().contentHandlers().register("proxy_pass", ProxyHandler.factory(rt));
     }
 
+    @Override
+    public void close(Resty resty) {
+        HttpRuntime.close(resty);
+    }
+
     /** Fails the build on a malformed {@code proxy_pass}, as nginx fails at startup. */
     private static void validateProxyPass(Resty resty) {
         for (ServerConfig s : resty.servers()) {

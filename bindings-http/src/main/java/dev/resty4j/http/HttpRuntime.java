@@ -34,7 +34,8 @@ public final class HttpRuntime {
     private HttpRuntime(Resty resty, HttpConfig config) {
         this.config = config;
         this.dns = new DnsTransport(resty.vertx());
-        this.resolver = new NameResolver(config.hosts(), config.resolver(), dns, resty::currentTimeMillis);
+        // (System's clock, not the instance's: nothing here may hold the instance, the key of its weak map entry)
+        this.resolver = new NameResolver(config.hosts(), config.resolver(), dns, System::currentTimeMillis);
         HttpClientAgent agent = resty.vertx().httpClientBuilder().with(new HttpClientOptions()
                 // requests go out on the connections the pools hand out; pipelining lets request_pipeline
                 // queue several requests on one of them
@@ -59,6 +60,14 @@ public final class HttpRuntime {
         HttpRuntime rt = new HttpRuntime(resty, config);
         RUNTIMES.put(resty, rt);
         return rt;
+    }
+
+    /** Releases the instance's connections (called when it closes). */
+    static void close(Resty resty) {
+        HttpRuntime rt = RUNTIMES.remove(resty);
+        if (rt != null) {
+            rt.connector.close();
+        }
     }
 
     /** The runtime of an instance (one with default settings if the extension was not configured on it). */

@@ -26,4 +26,8 @@ public interface RestyExtension {
      * @param httpDirectives the claimed directives found at http level, with their blocks, in config order
      */
     void configure(Resty resty, List<Directive> httpDirectives);
+
+    /** Called when the instance closes, after exit_worker_by_lua: release what configure set up (connection pools, …). */
+    default void close(Resty resty) {
+    }
 }

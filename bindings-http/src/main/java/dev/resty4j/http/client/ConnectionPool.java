@@ -29,6 +29,7 @@ public final class ConnectionPool {
     private final ArrayDeque<PooledConnection> idle = new ArrayDeque<>();
     private final ArrayDeque<Promise<PooledConnection>> waiters = new ArrayDeque<>();
     private int open;
+    private boolean shutdown;
 
     /**
      * @param size    the pool size, or -1 to take it from the first {@code setkeepalive} (ngx_lua creates the
@@ -131,7 +132,7 @@ public final class ConnectionPool {
     /** {@code setkeepalive}: hands the connection to a waiting connect, or keeps it idle. */
     void keepAlive(PooledConnection c, long idleTimeoutMs, int poolSizeIfNew) {
         PooledConnection evicted = null;
-        Promise<PooledConnection> w;
+        Promise<PooledConnection> w = null;
         synchronized (this) {
             if (!sizeFixed && poolSizeIfNew > 0) {
                 size = poolSizeIfNew;
@@ -140,8 +141,9 @@ public final class ConnectionPool {
             if (c.isClosed()) {
                 return;
             }
-            w = waiters.poll();
-            if (w == null) {
+            if (shutdown) {
+                evicted = c; // the instance is closing: nothing is kept
+            } else if ((w = waiters.poll()) == null) {
                 if (idle.size() >= size) {
                     evicted = idle.pollLast();
                 }
@@ -167,6 +169,16 @@ public final class ConnectionPool {
             }
         }
         discard(c);
+    }
+
+    /** Closes the idle connections and keeps none from now on (the instance is closing). */
+    void shutdown() {
+        java.util.List<PooledConnection> all;
+        synchronized (this) {
+            shutdown = true;
+            all = new java.util.ArrayList<>(idle);
+        }
+        all.forEach(this::discard);
     }
 
     /** Closes the connection (if still open) and frees its place. */

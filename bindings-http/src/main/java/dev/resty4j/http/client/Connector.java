@@ -46,6 +46,14 @@ public final class Connector {
         return vertx;
     }
 
+    /** Closes every pool's idle connections and the HTTP client (the instance is closing). */
+    public void close() {
+        for (Map<String, ConnectionPool> worker : pools) {
+            worker.values().forEach(ConnectionPool::shutdown);
+        }
+        agent.close();
+    }
+
     /** The worker's pool of that name, created with the given size and backlog (-1: unset) on first use. */
     public ConnectionPool pool(int worker, String name, int size, int backlog) {
         return pools[worker].computeIfAbsent(name, n -> new ConnectionPool(vertx, n, size, backlog, defaultPoolSize));

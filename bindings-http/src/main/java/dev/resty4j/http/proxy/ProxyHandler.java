@@ -228,13 +228,26 @@ public final class ProxyHandler implements ContentHandlers.Handler {
                 out.add(h.getKey(), h.getValue());
             }
         }
-        BodyStream body = head.body();
+        boolean complete = false;
+        try {
+            complete = streamBody(req, w, c, head.body(), upstreamUrl);
+        } finally {
+            // only a connection whose response was read to its end can serve another request
+            if (complete && keepalive > 0 && reusable(head)) {
+                c.keepAlive(keepaliveTimeout, keepalive);
+            } else {
+                c.close();
+            }
+        }
+    }
+
+    /** Copies the body to the client; true when all of it was read from the upstream. */
+    private boolean streamBody(RequestContext req, Worker w, PooledConnection c, BodyStream body, String upstreamUrl) {
         while (true) {
             Buffer chunk;
             try {
                 chunk = w.await(body.next(0, readTimeout, c::close));
             } catch (Worker.AwaitException e) {
-                c.close();
                 String err = HttpErrors.message(e.getCause(), "");
                 log(req, LogLevel.ERR, ("timeout".equals(err) ? "upstream timed out (110: Connection timed out)"
                         : "upstream prematurely closed connection") + " while reading upstream, upstream: \"" + upstreamUrl + "\"");
@@ -246,30 +259,23 @@ public final class ProxyHandler implements ContentHandlers.Handler {
                     req.eof(true);
                     req.sink().abort();
                 }
-                return;
+                return false;
             }
             if (chunk == null) {
-                break;
+                return true;
             }
             if (chunk.length() == 0) {
                 continue;
             }
+            if (!req.sink().isConnected()) {
+                req.eof(true); // the client left: nothing more to send it
+                return false;
+            }
             if (!Output.write(req, chunk.getBytes()) || req.eof()) {
-                c.close(); // the filters ended the response early: the rest is not wanted
-                return;
+                return false; // the filters ended the response early: the rest is not wanted
             }
             Output.flush(req);
             w.await(req.sink().writable());
-            if (!req.sink().isConnected()) {
-                c.close();
-                req.eof(true);
-                return;
-            }
-        }
-        if (keepalive > 0 && reusable(head)) {
-            c.keepAlive(keepaliveTimeout, keepalive);
-        } else {
-            c.close();
         }
     }
 
