@@ -126,7 +126,6 @@ local function prepare(params)
         end
         p.headers = h
     end
-    p.proxy_opts = nil
     return p
 end
 
@@ -340,8 +339,14 @@ function _M.request_uri(self, uri, params)
         return nil, "not initialized"
     end
     params = params or {}
-    if self.proxy_opts and params.proxy_opts == nil then
-        ngx.log(ngx.WARN, "resty4j: set_proxy_options is not supported, connecting directly")
+    if self.proxy_opts then
+        -- as lua-resty-http: the object's proxy options apply to request_uri
+        local p = {}
+        for k, v in pairs(params) do
+            p[k] = v
+        end
+        p.proxy_opts = self.proxy_opts
+        params = p
     end
     if type(params.body) == "function" then
         -- streamed request bodies take the long way, as in lua-resty-http
@@ -398,7 +403,10 @@ end
 
 
 function _M.get_proxy_uri(self, scheme, host)
-    return nil
+    if not self.proxy_opts then
+        return nil
+    end
+    return native.proxy_uri(self.proxy_opts, scheme, host)
 end
 
 

@@ -6,7 +6,9 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientConnection;
 import io.vertx.core.http.HttpConnectOptions;
+import dev.resty4j.http.NginxValues;
 import io.vertx.core.net.ClientSSLOptions;
+import io.vertx.core.net.ProxyOptions;
 import io.vertx.core.net.SocketAddress;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -21,8 +23,17 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class Connector {
 
-    /** Where to connect: the logical host (Host header, SNI) and port, and TLS settings. */
-    public record Target(String host, int port, boolean ssl, boolean sslVerify, String serverName) {}
+    /**
+     * Where to connect: the logical host (Host header, SNI) and port, and TLS settings.
+     *
+     * @param tunnel an HTTP proxy to reach the host through with {@code CONNECT}, or null
+     */
+    public record Target(String host, int port, boolean ssl, boolean sslVerify, String serverName, ProxyOptions tunnel) {
+
+        public Target(String host, int port, boolean ssl, boolean sslVerify, String serverName) {
+            this(host, port, ssl, sslVerify, serverName, null);
+        }
+    }
 
     private final Vertx vertx;
     private final HttpClientAgent agent;
@@ -70,12 +81,19 @@ public final class Connector {
     }
 
     private Future<HttpClientConnection> open(Target t, long timeoutMs) {
-        Future<HttpClientConnection> f = resolver.resolve(t.host(), t.port()).compose(addr -> {
+        // through a tunnel, the proxy resolves the name
+        Future<NginxValues.HostPort> address = t.tunnel() != null
+                ? Future.succeededFuture(new NginxValues.HostPort(t.host(), t.port())) : resolver.resolve(t.host(), t.port());
+        Future<HttpClientConnection> f = address.compose(addr -> {
             HttpConnectOptions o = new HttpConnectOptions()
-                    .setServer(SocketAddress.inetSocketAddress(addr.port(), addr.host()))
                     .setHost(t.serverName() != null ? t.serverName() : t.host())
                     .setPort(t.port())
                     .setSsl(t.ssl());
+            if (t.tunnel() != null) {
+                o.setProxyOptions(t.tunnel());
+            } else {
+                o.setServer(SocketAddress.inetSocketAddress(addr.port(), addr.host()));
+            }
             if (timeoutMs > 0) {
                 o.setConnectTimeout(timeoutMs);
             }

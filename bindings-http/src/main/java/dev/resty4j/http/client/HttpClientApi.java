@@ -68,7 +68,11 @@ public final class HttpClientApi {
 
     // ------------------------------------------------------------------ connecting
 
-    /** {@code connect{scheme, host, port, pool, pool_size, backlog, ssl_verify, ssl_server_name}}. */
+    /**
+     * {@code connect{scheme, host, port, pool, pool_size, backlog, ssl_verify, ssl_server_name, proxy_opts}}.
+     * With {@code proxy_opts}, http goes to the proxy with absolute request URIs and https through a
+     * {@code CONNECT} tunnel, unless {@code no_proxy} names the host.
+     */
     public Future<NativeResult> connect(int worker, HttpSession s, Map<String, Object> opts) {
         String scheme = string(opts.get("scheme"));
         String host = string(opts.get("host"));
@@ -87,14 +91,106 @@ public final class HttpClientApi {
         boolean ssl = "https".equals(scheme);
         boolean verify = ssl && !Boolean.FALSE.equals(opts.get("ssl_verify"));
         String sni = ssl ? string(opts.get("ssl_server_name")) : null;
+        ProxyChoice proxy;
+        try {
+            proxy = ProxyChoice.of(opts.get("proxy_opts"), scheme, host);
+        } catch (IllegalArgumentException e) {
+            return Future.succeededFuture(NativeResult.error(e.getMessage()));
+        }
         String pool = string(opts.get("pool"));
         if (pool == null) {
             // lua-resty-http's pool name: connections differing in any of these must not be shared
-            pool = scheme + ":" + host + ":" + port + ":" + ssl + ":" + (sni == null ? "" : sni) + ":" + verify + "::";
+            pool = scheme + ":" + host + ":" + port + ":" + ssl + ":" + (sni == null ? "" : sni) + ":" + verify + ":"
+                    + (proxy == null ? "" : proxy.uri) + ":" + (proxy != null && ssl && proxy.authorization != null ? proxy.authorization : "");
         }
-        Connector.Target target = new Connector.Target(host, port, ssl, verify, sni);
+        Connector.Target target;
+        if (proxy != null && !ssl) {
+            // plain http through a proxy: the connection is to the proxy itself
+            target = new Connector.Target(proxy.host, proxy.port, false, false, null);
+        } else {
+            target = new Connector.Target(host, port, ssl, verify, sni, proxy == null ? null : proxy.tunnel());
+        }
+        int p = port;
         return open(worker, s, target, pool, integer(opts.get("pool_size")), integer(opts.get("backlog")))
-                .map(r -> r.values().get(0) == null ? r : NativeResult.of(true));
+                .map(r -> {
+                    if (r.values().get(0) == null) {
+                        return r;
+                    }
+                    // the Host header and request line name the origin, not the proxy
+                    s.host = host;
+                    s.port = p;
+                    s.ssl = ssl;
+                    if (proxy != null && !ssl) {
+                        s.pathPrefix = "http://" + host + (p == 80 ? "" : ":" + p);
+                        s.proxyAuthorization = proxy.authorization;
+                    }
+                    return NativeResult.of(true);
+                });
+    }
+
+    /** {@code get_proxy_uri(scheme, host)}: the proxy URI {@code proxy_opts} give for that host, or null. */
+    public static String proxyUri(Object proxyOpts, String scheme, String host) {
+        ProxyChoice p = ProxyChoice.of(proxyOpts, scheme, host);
+        return p == null ? null : p.uri;
+    }
+
+    /** The proxy a connection goes through, from lua-resty-http's {@code proxy_opts}. */
+    private record ProxyChoice(String uri, String host, int port, String authorization) {
+
+        static ProxyChoice of(Object opts, String scheme, String host) {
+            if (!(opts instanceof Map<?, ?> o)) {
+                return null;
+            }
+            boolean ssl = "https".equals(scheme);
+            String uri = string(o.get(ssl ? "https_proxy" : "http_proxy"));
+            if (uri == null || bypass(string(o.get("no_proxy")), host)) {
+                return null;
+            }
+            NativeResult parsed = parseUri(uri, false, null);
+            if (parsed.values().get(0) == null) {
+                throw new IllegalArgumentException("failed to parse proxy uri: " + uri);
+            }
+            List<?> parts = (List<?>) parsed.values().get(0);
+            if (!"http".equals(parts.get(0))) {
+                throw new IllegalArgumentException("protocol " + parts.get(0) + " not supported for proxy connections");
+            }
+            return new ProxyChoice(uri, (String) parts.get(1), ((Number) parts.get(2)).intValue(),
+                    string(o.get(ssl ? "https_proxy_authorization" : "http_proxy_authorization")));
+        }
+
+        /** {@code no_proxy}: {@code *}, or hosts (and their subdomains), comma-separated. */
+        private static boolean bypass(String noProxy, String host) {
+            if (noProxy == null) {
+                return false;
+            }
+            if (noProxy.trim().equals("*")) {
+                return true;
+            }
+            String h = host.toLowerCase(Locale.ROOT);
+            for (String entry : noProxy.split("[,\\s]+")) {
+                String e = entry.startsWith(".") ? entry.substring(1) : entry;
+                e = e.toLowerCase(Locale.ROOT);
+                if (!e.isEmpty() && (h.equals(e) || h.endsWith("." + e))) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /** Vert.x's CONNECT tunnel to the proxy, with Basic credentials from the authorization value. */
+        io.vertx.core.net.ProxyOptions tunnel() {
+            io.vertx.core.net.ProxyOptions p = new io.vertx.core.net.ProxyOptions()
+                    .setType(io.vertx.core.net.ProxyType.HTTP).setHost(host).setPort(port);
+            if (authorization != null && authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
+                String userPass = new String(java.util.Base64.getDecoder().decode(authorization.substring(6).trim()),
+                        StandardCharsets.ISO_8859_1);
+                int colon = userPass.indexOf(':');
+                if (colon >= 0) {
+                    p.setUsername(userPass.substring(0, colon)).setPassword(userPass.substring(colon + 1));
+                }
+            }
+            return p;
+        }
     }
 
     /** The older {@code connect(host, port, options)} form: a plain TCP connection (pool {@code host:port}). */
@@ -124,6 +220,8 @@ public final class HttpClientApi {
         s.port = t.port();
         s.ssl = t.ssl();
         s.keepalive = true;
+        s.pathPrefix = null;
+        s.proxyAuthorization = null;
         return connector.connect(worker, t, pool, poolSize == null ? -1 : poolSize, backlog == null ? -1 : backlog,
                         s.connectTimeout)
                 .map(c -> {
@@ -303,6 +401,17 @@ public final class HttpClientApi {
             p.put("query", parts.get(4));
         }
         p.putIfAbsent("ssl_server_name", parts.get(1));
+        if (p.get("proxy_opts") instanceof Map<?, ?> po && p.get("headers") instanceof Map<?, ?> h) {
+            // lua-resty-http: a Proxy-Authorization request header is the proxy credentials
+            for (Map.Entry<?, ?> e : h.entrySet()) {
+                if ("proxy-authorization".equalsIgnoreCase(String.valueOf(e.getKey()))) {
+                    Map<Object, Object> copy = new LinkedHashMap<>(po);
+                    copy.put("http_proxy_authorization", e.getValue());
+                    copy.put("https_proxy_authorization", e.getValue());
+                    p.put("proxy_opts", copy);
+                }
+            }
+        }
         return connect(worker, s, p).compose(ok -> {
             if (ok.values().get(0) == null) {
                 return Future.succeededFuture(ok);
@@ -429,13 +538,17 @@ public final class HttpClientApi {
             headers.put("host", Map.entry("Host", List.of(defaultPort ? s.host : s.host + ":" + s.port)));
         }
         headers.putIfAbsent("user-agent", Map.entry("User-Agent", List.of(USER_AGENT)));
+        if (s.proxyAuthorization != null) {
+            headers.putIfAbsent("proxy-authorization", Map.entry("Proxy-Authorization", List.of(s.proxyAuthorization)));
+        }
         List<Map.Entry<String, String>> lines = new ArrayList<>();
         for (Map.Entry<String, List<String>> h : headers.values()) {
             for (String v : h.getValue()) {
                 lines.add(Map.entry(h.getKey(), v));
             }
         }
-        return new Exchange.Request(method, path + query, lines, body, streamBody);
+        String prefix = s.pathPrefix == null ? "" : s.pathPrefix;
+        return new Exchange.Request(method, prefix + path + query, lines, body, streamBody);
     }
 
     private static String first(Map<String, Map.Entry<String, List<String>>> headers, String key) {

@@ -60,6 +60,7 @@ public final class HttpModule implements NativeModule {
                     req == null ? null : req.scheme(),
                     err -> call.resty().logger().log(LogLevel.ERR, req, err));
         });
+        f.put("proxy_uri", (call, a) -> HttpClientApi.proxyUri(arg(a, 0), str(a, 1), str(a, 2)));
         f.put("parse_uri", (call, a) -> {
             RequestContext req = call.request();
             return HttpClientApi.parseUri(str(a, 0), !Boolean.FALSE.equals(arg(a, 1)), req == null ? null : req.scheme());

@@ -40,6 +40,10 @@ public final class HttpSession implements NativeHandle {
     boolean ssl;
     /** lua-resty-http's {@code keepalive} flag: false once a response said the connection must close. */
     boolean keepalive = true;
+    /** Prepended to request paths when talking to an HTTP proxy ({@code http://host:port}), else null. */
+    String pathPrefix;
+    /** {@code Proxy-Authorization} for requests through an HTTP proxy, else null. */
+    String proxyAuthorization;
     /** The last request sent, whose body must be read before the connection can be pooled. */
     Exchange last;
 
