@@ -47,9 +47,15 @@ class DnsResolverTest {
 
     @AfterAll
     static void stop() {
-        backend.close();
-        vertx.close().await();
-        dns.close();
+        if (backend != null) {
+            backend.close();
+        }
+        if (vertx != null) {
+            vertx.close().await();
+        }
+        if (dns != null) {
+            dns.close();
+        }
     }
 
     private static MockResponse run(String lua) throws Exception {

@@ -17,7 +17,8 @@ final class RestyServer implements AutoCloseable {
 
     final Resty resty;
     final HttpServer server;
-    final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
 
     RestyServer(Vertx vertx, String config, Consumer<Resty.Builder> extra) throws Exception {
         Resty.Builder b = ConfigLoader.load(config, "nginx.conf", Path.of("."), ConfigLoader.Options.strict());

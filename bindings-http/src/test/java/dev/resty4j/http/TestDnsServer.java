@@ -51,12 +51,31 @@ final class TestDnsServer implements AutoCloseable {
     private final Map<String, List<Rec>> zone = new ConcurrentHashMap<>();
     final AtomicInteger udpQueries = new AtomicInteger();
     final AtomicInteger tcpQueries = new AtomicInteger();
-    private final Channel udp;
-    private final Channel tcp;
-    final int port;
+    private Channel udp;
+    private Channel tcp;
+    int port;
 
     TestDnsServer() throws InterruptedException {
-        udp = new Bootstrap().group(group).channel(NioDatagramChannel.class)
+        // UDP and TCP on the same port: take a free UDP port, then retry if its TCP twin is taken
+        for (int attempt = 0; ; attempt++) {
+            Channel u = bindUdp();
+            int p = ((InetSocketAddress) u.localAddress()).getPort();
+            try {
+                tcp = bindTcp(p);
+                udp = u;
+                port = p;
+                return;
+            } catch (Exception e) {
+                u.close().sync();
+                if (attempt >= 20) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private Channel bindUdp() throws InterruptedException {
+        return new Bootstrap().group(group).channel(NioDatagramChannel.class)
                 .handler(new ChannelInitializer<NioDatagramChannel>() {
                     @Override
                     protected void initChannel(NioDatagramChannel ch) {
@@ -70,8 +89,10 @@ final class TestDnsServer implements AutoCloseable {
                                 });
                     }
                 }).bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
-        port = ((InetSocketAddress) udp.localAddress()).getPort();
-        tcp = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+    }
+
+    private Channel bindTcp(int p) throws InterruptedException {
+        return new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
@@ -86,7 +107,7 @@ final class TestDnsServer implements AutoCloseable {
                                     }
                                 });
                     }
-                }).bind(new InetSocketAddress("127.0.0.1", port)).sync().channel();
+                }).bind(new InetSocketAddress("127.0.0.1", p)).sync().channel();
     }
 
     private static String key(String name, int type) {

@@ -9,15 +9,18 @@ import io.vertx.core.streams.ReadStream;
 import java.util.ArrayDeque;
 
 /**
- * A response body read on demand, the way a cosocket reads: the Vert.x stream stays paused and one more
- * buffer is fetched only when the reader wants data it does not have, so a slow reader holds at most a
- * buffer or two in memory while TCP flow control holds back the peer. Each wait for data is bounded by
- * the read timeout.
+ * A response body read on demand, the way a cosocket reads: the Vert.x stream stays paused and buffers
+ * are fetched ahead only up to {@link #READ_AHEAD} bytes, so a slow reader holds little in memory while TCP
+ * flow control holds back the peer; the read-ahead spares a trip to the event loop per read of a small or
+ * fast body. Each wait for data is bounded by the read timeout.
  *
  * <p>Must be created on the stream's event loop, before any data can arrive (in the callback that
  * delivers the response head).
  */
 public final class BodyStream {
+
+    /** Bytes fetched before the reader asks for them (at most one more buffer may arrive on top). */
+    static final int READ_AHEAD = 64 * 1024;
 
     private final Vertx vertx;
     private final ReadStream<Buffer> source;
@@ -44,19 +47,28 @@ public final class BodyStream {
         source.exceptionHandler(this::onError);
         if (!expectBody) {
             source.resume();
+        } else {
+            demanded = true;
+            source.fetch(1);
         }
     }
 
+    /** Runs on the event loop: queues the buffer and fetches the next one while under the read-ahead. */
     private void onData(Buffer b) {
         Promise<Void> w;
+        boolean more;
         synchronized (this) {
-            demanded = false;
             queue.add(b);
             queued += b.length();
             received += b.length();
+            more = queued < READ_AHEAD;
+            demanded = more;
             w = takeWaiter();
         }
         wake(w);
+        if (more) {
+            source.fetch(1);
+        }
     }
 
     private void onEnd() {
@@ -107,6 +119,24 @@ public final class BodyStream {
      */
     public Future<Buffer> next(int max, long timeoutMs, Runnable onTimeout) {
         return await(1, timeoutMs, onTimeout).compose(v -> Future.succeededFuture(take(max)));
+    }
+
+    /** Fetches ahead again once the reader took the queue below the read-ahead. */
+    private void refill() {
+        boolean fetch;
+        synchronized (this) {
+            fetch = !demanded && !ended && failure == null && queued < READ_AHEAD;
+            if (fetch) {
+                demanded = true;
+            }
+        }
+        if (fetch) {
+            if (context == null || Vertx.currentContext() == context) {
+                source.fetch(1);
+            } else {
+                context.runOnContext(v -> source.fetch(1));
+            }
+        }
     }
 
     /**
@@ -183,14 +213,19 @@ public final class BodyStream {
         return Timeouts.within(vertx, p.future(), timeoutMs, onTimeout);
     }
 
-    private synchronized Buffer take(int max) {
-        if (queue.isEmpty()) {
-            if (failure != null) {
-                throw new io.vertx.core.VertxException(failure);
+    private Buffer take(int max) {
+        Buffer b;
+        synchronized (this) {
+            if (queue.isEmpty()) {
+                if (failure != null) {
+                    throw new io.vertx.core.VertxException(failure);
+                }
+                return null; // ended
             }
-            return null; // ended
+            b = pollLocked(max <= 0 ? Integer.MAX_VALUE : max);
         }
-        return pollLocked(max <= 0 ? Integer.MAX_VALUE : max);
+        refill();
+        return b;
     }
 
     private Buffer pollLocked(int max) {

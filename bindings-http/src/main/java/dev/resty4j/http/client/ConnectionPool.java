@@ -30,6 +30,8 @@ public final class ConnectionPool {
     private final ArrayDeque<Promise<PooledConnection>> waiters = new ArrayDeque<>();
     private int open;
     private boolean shutdown;
+    /** Expired connections taken out of {@link #idle}, to close outside the monitor. */
+    private final java.util.List<PooledConnection> expired = new java.util.ArrayList<>();
 
     /**
      * @param size    the pool size, or -1 to take it from the first {@code setkeepalive} (ngx_lua creates the
@@ -112,19 +114,25 @@ public final class ConnectionPool {
                 complete(next, null);
                 return Future.failedFuture(ar.cause());
             }
-            PooledConnection pc = new PooledConnection(ar.result(), this);
+            // this callback runs on the connection's own context (connects complete there)
+            PooledConnection pc = new PooledConnection(ar.result(), this, Vertx.currentContext());
             ar.result().closeHandler(v -> closed(pc));
             return Future.succeededFuture(pc);
         });
     }
 
     private PooledConnection takeIdle() {
+        long now = System.nanoTime();
         for (PooledConnection c; (c = idle.pollFirst()) != null; ) {
-            vertx.cancelTimer(c.idleTimer);
-            if (!c.isClosed()) {
-                c.reusedOnceMore();
-                return c;
+            if (c.isClosed()) {
+                continue;
             }
+            if (c.idleDeadline - now < 0) {
+                expired.add(c); // closed by the next sweep
+                continue;
+            }
+            c.reusedOnceMore();
+            return c;
         }
         return null;
     }
@@ -148,9 +156,7 @@ public final class ConnectionPool {
                     evicted = idle.pollLast();
                 }
                 idle.addFirst(c);
-                if (idleTimeoutMs > 0) {
-                    c.idleTimer = vertx.setTimer(idleTimeoutMs, id -> expire(c));
-                }
+                c.idleDeadline = idleTimeoutMs > 0 ? System.nanoTime() + idleTimeoutMs * 1_000_000 : Long.MAX_VALUE;
             }
         }
         if (w != null) {
@@ -162,13 +168,25 @@ public final class ConnectionPool {
         }
     }
 
-    private void expire(PooledConnection c) {
+    /** Closes the idle connections whose keepalive timeout passed (the connector calls it periodically). */
+    void sweep() {
+        java.util.List<PooledConnection> out;
         synchronized (this) {
-            if (!idle.remove(c)) {
-                return; // taken meanwhile
+            long now = System.nanoTime();
+            for (Iterator<PooledConnection> it = idle.iterator(); it.hasNext(); ) {
+                PooledConnection c = it.next();
+                if (c.idleDeadline - now < 0) {
+                    it.remove();
+                    expired.add(c);
+                }
             }
+            if (expired.isEmpty()) {
+                return;
+            }
+            out = new java.util.ArrayList<>(expired);
+            expired.clear();
         }
-        discard(c);
+        out.forEach(this::discard);
     }
 
     /** Closes the idle connections and keeps none from now on (the instance is closing). */
@@ -177,6 +195,8 @@ public final class ConnectionPool {
         synchronized (this) {
             shutdown = true;
             all = new java.util.ArrayList<>(idle);
+            all.addAll(expired);
+            expired.clear();
         }
         all.forEach(this::discard);
     }
@@ -198,7 +218,6 @@ public final class ConnectionPool {
             for (Iterator<PooledConnection> it = idle.iterator(); it.hasNext(); ) {
                 if (it.next() == c) {
                     it.remove();
-                    vertx.cancelTimer(c.idleTimer);
                     break;
                 }
             }

@@ -40,6 +40,7 @@ public final class Connector {
     private final NameResolver resolver;
     private final Map<String, ConnectionPool>[] pools;
     private final int defaultPoolSize;
+    private final long sweeper;
 
     @SuppressWarnings("unchecked")
     public Connector(Vertx vertx, HttpClientAgent agent, NameResolver resolver, int workers, int defaultPoolSize) {
@@ -51,6 +52,12 @@ public final class Connector {
         for (int i = 0; i < workers; i++) {
             pools[i] = new ConcurrentHashMap<>();
         }
+        // keepalive timeouts of idle connections, checked once a second for every pool
+        this.sweeper = vertx.setPeriodic(1000, id -> {
+            for (Map<String, ConnectionPool> worker : pools) {
+                worker.values().forEach(ConnectionPool::sweep);
+            }
+        });
     }
 
     public Vertx vertx() {
@@ -59,6 +66,7 @@ public final class Connector {
 
     /** Closes every pool's idle connections and the HTTP client (the instance is closing). */
     public void close() {
+        vertx.cancelTimer(sweeper);
         for (Map<String, ConnectionPool> worker : pools) {
             worker.values().forEach(ConnectionPool::shutdown);
         }

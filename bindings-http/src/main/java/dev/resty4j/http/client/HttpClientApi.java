@@ -239,6 +239,11 @@ public final class HttpClientApi {
      * follows through {@link #writeBody} / {@link #endBody}.
      */
     public Future<Object> sendRequest(HttpSession s, Map<String, Object> params, boolean streamBody) {
+        return sendRequest(s, params, streamBody, false);
+    }
+
+    /** @param readAtOnce start the read timeout when the request is written (for {@code request}) */
+    private Future<Object> sendRequest(HttpSession s, Map<String, Object> params, boolean streamBody, boolean readAtOnce) {
         PooledConnection c = s.connection();
         if (c == null || c.isClosed()) {
             return Future.succeededFuture(NativeResult.error("closed"));
@@ -249,7 +254,8 @@ public final class HttpClientApi {
         } catch (RequestError e) {
             return Future.succeededFuture(NativeResult.error(e.getMessage()));
         }
-        Exchange ex = Exchange.send(connector.vertx(), c, r, s.sendTimeout);
+        Exchange ex = readAtOnce ? Exchange.sendAndRead(connector.vertx(), c, r, s.sendTimeout, s.readTimeout)
+                : Exchange.send(connector.vertx(), c, r, s.sendTimeout);
         s.last = ex;
         return ex.sent().<Object>map(v -> ex).recover(e -> Future.succeededFuture(NativeResult.error(error(e, s.host))));
     }
@@ -264,7 +270,7 @@ public final class HttpClientApi {
 
     /** {@code request(params)}: send, then read the response head. */
     public Future<Object> request(HttpSession s, Map<String, Object> params) {
-        return sendRequest(s, params, false).compose(r -> r instanceof Exchange ex ? readResponse(s, ex) : Future.succeededFuture(r));
+        return sendRequest(s, params, false, true).compose(r -> r instanceof Exchange ex ? readResponse(s, ex) : Future.succeededFuture(r));
     }
 
     /** Writes a chunk of a streamed request body. */

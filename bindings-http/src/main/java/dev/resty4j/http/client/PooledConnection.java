@@ -11,13 +11,17 @@ public final class PooledConnection {
 
     final HttpClientConnection connection;
     final ConnectionPool pool;
+    /** The Vert.x context (event loop) the connection lives on: requests must start there, or every event hops threads. */
+    final io.vertx.core.Context context;
     private final AtomicBoolean closed = new AtomicBoolean();
     private int reused;
-    long idleTimer = -1;
+    /** When an idle connection expires (System.nanoTime), or Long.MAX_VALUE for never. */
+    long idleDeadline = Long.MAX_VALUE;
 
-    PooledConnection(HttpClientConnection connection, ConnectionPool pool) {
+    PooledConnection(HttpClientConnection connection, ConnectionPool pool, io.vertx.core.Context context) {
         this.connection = connection;
         this.pool = pool;
+        this.context = context;
     }
 
     public HttpClientConnection connection() {

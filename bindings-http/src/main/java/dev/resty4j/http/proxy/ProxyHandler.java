@@ -56,7 +56,7 @@ public final class ProxyHandler implements ContentHandlers.Handler {
     private final Location location;
     private final String arg;
     private final ProxyPass fixed;
-    private final List<String[]> setHeaders;
+    private final List<SetHeader> setHeaders;
     private final long connectTimeout;
     private final long sendTimeout;
     private final long readTimeout;
@@ -87,7 +87,11 @@ public final class ProxyHandler implements ContentHandlers.Handler {
                 set.put(h.get(0).toLowerCase(Locale.ROOT), new String[] {h.get(0), h.get(1)});
             }
         }
-        this.setHeaders = List.copyOf(set.values());
+        List<SetHeader> compiled = new ArrayList<>();
+        for (String[] h : set.values()) {
+            compiled.add(SetHeader.compile(h[0], h[1]));
+        }
+        this.setHeaders = List.copyOf(compiled);
         this.connectTimeout = time(loc, "proxy_connect_timeout", 60_000);
         this.sendTimeout = time(loc, "proxy_send_timeout", 60_000);
         this.readTimeout = time(loc, "proxy_read_timeout", 60_000);
@@ -195,15 +199,16 @@ public final class ProxyHandler implements ContentHandlers.Handler {
                     + " while connecting to upstream, upstream: \"" + upstreamUrl + "\"");
             return new Attempt(Outcome.CONNECT_FAILED, timeout);
         }
-        Exchange ex = Exchange.send(rt.connector().vertx(), c,
-                new Exchange.Request(req.method(), uri, headers, body == null ? null : Buffer.buffer(body), false), sendTimeout);
+        Exchange ex = Exchange.sendAndRead(rt.connector().vertx(), c,
+                new Exchange.Request(req.method(), uri, headers, body == null ? null : Buffer.buffer(body), false),
+                sendTimeout, readTimeout);
         Exchange.Head head;
         boolean sent = false;
         try {
-            w.await(ex.sent());
-            sent = true;
+            // one wait for the head: a failed send fails it too (sent() then tells which step failed)
             head = w.await(ex.head(readTimeout));
         } catch (Worker.AwaitException e) {
+            sent = ex.sent().isComplete() && ex.sent().succeeded();
             c.close();
             String err = HttpErrors.message(e.getCause(), target.host());
             boolean timeout = "timeout".equals(err);
@@ -274,6 +279,9 @@ public final class ProxyHandler implements ContentHandlers.Handler {
             if (!Output.write(req, chunk.getBytes()) || req.eof()) {
                 return false; // the filters ended the response early: the rest is not wanted
             }
+            if (body.finished()) {
+                return true; // the last piece goes out with the end of the response, in one write
+            }
             Output.flush(req);
             w.await(req.sink().writable());
         }
@@ -287,20 +295,17 @@ public final class ProxyHandler implements ContentHandlers.Handler {
 
     /** The headers sent upstream: Host and proxy_set_header, then the client's (as scripts left them). */
     private List<Map.Entry<String, String>> requestHeaders(RequestContext req, ProxyPass pp) {
-        List<Map.Entry<String, String>> out = new ArrayList<>();
-        Set<String> overridden = new HashSet<>();
-        for (String[] h : setHeaders) {
-            String lower = h[0].toLowerCase(Locale.ROOT);
-            overridden.add(lower);
-            String v = evaluate(req, pp, h[1]);
+        List<Map.Entry<String, String>> out = new ArrayList<>(req.requestHeaders().size() + setHeaders.size());
+        for (SetHeader h : setHeaders) {
+            String v = h.evaluate(req, pp);
             if (!v.isEmpty()) {
-                out.add(Map.entry(h[0], v));
+                out.add(Map.entry(h.name, v));
             }
         }
         if (passRequestHeaders) {
             for (Headers.Field f : req.requestHeaders()) {
                 String lower = f.name().toLowerCase(Locale.ROOT);
-                if (!HOP_BY_HOP_REQUEST.contains(lower) && !overridden.contains(lower)) {
+                if (!HOP_BY_HOP_REQUEST.contains(lower) && !overridden(lower)) {
                     out.add(Map.entry(f.name(), f.value()));
                 }
             }
@@ -308,26 +313,62 @@ public final class ProxyHandler implements ContentHandlers.Handler {
         return out;
     }
 
-    /** A proxy_set_header value: the proxy's own variables, and every other variable as nginx's. */
-    private static String evaluate(RequestContext req, ProxyPass pp, String template) {
-        Matcher m = PROXY_VARS.matcher(template);
-        StringBuilder sb = new StringBuilder();
-        int at = 0;
-        while (m.find()) {
-            sb.append(Variables.interpolate(req, template.substring(at, m.start())));
-            String name = m.group(1) != null ? m.group(1) : m.group(2);
-            sb.append(switch (name) {
+    private boolean overridden(String lowerName) {
+        for (SetHeader h : setHeaders) {
+            if (h.lowerName.equals(lowerName)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * A proxy_set_header value, split once into the proxy's own variables ({@code $proxy_host},
+     * {@code $proxy_port}, {@code $proxy_add_x_forwarded_for}) and text with any other nginx variables.
+     */
+    private record SetHeader(String name, String lowerName, List<String> texts, List<String> vars) {
+
+        static SetHeader compile(String name, String template) {
+            List<String> texts = new ArrayList<>();
+            List<String> vars = new ArrayList<>();
+            Matcher m = PROXY_VARS.matcher(template);
+            int at = 0;
+            while (m.find()) {
+                texts.add(template.substring(at, m.start()));
+                vars.add(m.group(1) != null ? m.group(1) : m.group(2));
+                at = m.end();
+            }
+            texts.add(template.substring(at));
+            return new SetHeader(name, name.toLowerCase(Locale.ROOT), List.copyOf(texts), List.copyOf(vars));
+        }
+
+        String evaluate(RequestContext req, ProxyPass pp) {
+            if (vars.size() == 1 && texts.get(0).isEmpty() && texts.get(1).isEmpty()) {
+                return value(vars.get(0), req, pp); // the common "$proxy_host" alone
+            }
+            StringBuilder sb = new StringBuilder();
+            for (int i = 0; i < texts.size(); i++) {
+                String t = texts.get(i);
+                if (!t.isEmpty()) {
+                    sb.append(t.indexOf('$') < 0 ? t : Variables.interpolate(req, t));
+                }
+                if (i < vars.size()) {
+                    sb.append(value(vars.get(i), req, pp));
+                }
+            }
+            return sb.toString();
+        }
+
+        private static String value(String var, RequestContext req, ProxyPass pp) {
+            return switch (var) {
                 case "proxy_host" -> pp.proxyHost();
                 case "proxy_port" -> Integer.toString(pp.proxyPort());
                 default -> {
                     String xff = req.requestHeaders().get("X-Forwarded-For");
                     yield xff == null ? req.remoteAddr() : xff + ", " + req.remoteAddr();
                 }
-            });
-            at = m.end();
+            };
         }
-        sb.append(Variables.interpolate(req, template.substring(at)));
-        return sb.toString();
     }
 
     private static String url(ProxyPass pp, HostPort target, String uri) {
