@@ -47,6 +47,12 @@ class HttpClientTest {
                 case "/slow" -> vertx.setTimer(3000, t -> req.response().end("late"));
                 case "/nobody" -> req.response().setStatusCode(204).end();
                 case "/big" -> req.response().end(Buffer.buffer("x".repeat(100_000)));
+                case "/trailers" -> {
+                    var resp = req.response().setChunked(true);
+                    resp.write("body");
+                    resp.trailers().add("X-Checksum", "abc");
+                    resp.end();
+                }
                 default -> req.response().setStatusCode(404).end("not found: " + req.path());
             }
         });
@@ -268,6 +274,35 @@ class HttpClientTest {
                 ngx.say(ok, " ", err)
                 """);
         assertThat(r.body()).isEqualTo("one,two,three\nnil Request body is a function but a length or chunked encoding is not specified\n");
+    }
+
+    @Test
+    void trailersMergeUnderTheHeaders() throws Exception {
+        MockResponse r = run("""
+                local httpc = require("resty.http").new()
+                httpc:connect{ scheme = "http", host = "svc.test" }
+                local res = httpc:request{ path = "/trailers" }
+                ngx.say(res:read_body(), " ", res.headers["X-Checksum"])
+                res:read_trailers()
+                ngx.say(res.headers["x-checksum"])
+                """);
+        assertThat(r.body()).isEqualTo("body nil\nabc\n");
+    }
+
+    @Test
+    void proxyRequestAndProxyResponseRelayTheCurrentRequest() throws Exception {
+        Resty.Builder b = Resty.builder().workers(1).location("/echo", l -> l.contentByLua("""
+                local httpc = require("resty.http").new()
+                assert(httpc:connect{ scheme = "http", host = "svc.test" })
+                httpc:proxy_response(httpc:proxy_request())
+                httpc:set_keepalive()
+                """));
+        RestyHttp.mapHost(b, "svc.test", backend.address());
+        try (RestyTester t = RestyTester.of(b)) {
+            MockResponse r = t.request("POST", "/echo?a=1").header("X-Client", "c1").body("payload").run();
+            assertThat(r.status()).isEqualTo(200);
+            assertThat(r.body()).startsWith("POST /echo?a=1\n").contains("x-client: c1\n").endsWith("\n\npayload");
+        }
     }
 
     @Test
