@@ -41,18 +41,17 @@ public record HttpConfig(Map<String, HostPort> hosts, ResolverConfig resolver, M
         public static final SocketDefaults NGINX = new SocketDefaults(60_000, 60_000, 60_000, 30, 60_000);
     }
 
-    /** Reads the claimed http-level directives (and the unclaimed {@code lua_socket_*} ones kept in the settings). */
+    /**
+     * Reads the claimed http-level directives, and from the instance's settings the unclaimed ones other
+     * modules may read too ({@code resolver}, {@code resolver_timeout}, {@code lua_socket_*}).
+     */
     public static HttpConfig parse(Resty resty, List<Directive> directives) {
         Map<String, HostPort> hosts = new LinkedHashMap<>();
         Map<String, UpstreamConfig> upstreams = new LinkedHashMap<>();
-        List<String> resolverArgs = null;
-        String resolverTimeout = null;
         for (Directive d : directives) {
             try {
                 switch (d.name()) {
                     case HOSTS -> parseHosts(d.args(), hosts);
-                    case "resolver" -> resolverArgs = d.args();
-                    case "resolver_timeout" -> resolverTimeout = d.arg(0);
                     case "upstream" -> {
                         UpstreamConfig u = UpstreamConfig.parse(d);
                         if (upstreams.putIfAbsent(u.name(), u) != null) {
@@ -65,7 +64,10 @@ public record HttpConfig(Map<String, HostPort> hosts, ResolverConfig resolver, M
                 throw new IllegalArgumentException(e.getMessage() + " in " + d.location(), e);
             }
         }
-        ResolverConfig resolver = resolverArgs == null ? null : resolver(resolverArgs, resolverTimeout);
+        List<String> resolverArgs = resty.settings().directive("resolver");
+        List<String> resolverTimeout = resty.settings().directive("resolver_timeout");
+        ResolverConfig resolver = resolverArgs == null ? null
+                : resolver(resolverArgs, resolverTimeout == null || resolverTimeout.isEmpty() ? null : resolverTimeout.get(0));
         return new HttpConfig(Map.copyOf(hosts), resolver, Map.copyOf(upstreams), socketDefaults(resty));
     }
 

@@ -12,15 +12,16 @@ import java.util.Set;
 
 /**
  * Adds this module's directives to every instance: {@code upstream} blocks, {@code proxy_pass} and the
- * {@code proxy_*} settings it reads, {@code resolver}, and {@code resty4j_hosts} (static host names for
- * resty.http and proxy_pass). Registered with {@link java.util.ServiceLoader}.
+ * {@code proxy_*} settings it reads, and {@code resty4j_hosts} (static host names for resty.http and
+ * proxy_pass). {@code resolver} is read from the instance's settings, not claimed, so that other modules
+ * (cosockets) can read it too. Registered with {@link java.util.ServiceLoader}.
  */
 public final class HttpExtension implements RestyExtension {
 
     private static final Set<String> DIRECTIVES = Set.of("upstream", "proxy_pass", "proxy_set_header",
             "proxy_connect_timeout", "proxy_read_timeout", "proxy_send_timeout", "proxy_pass_request_headers",
             "proxy_pass_request_body", "proxy_next_upstream", "proxy_hide_header", "proxy_pass_header",
-            "proxy_ssl_verify", "resolver", "resolver_timeout", HttpConfig.HOSTS);
+            "proxy_ssl_verify", HttpConfig.HOSTS);
 
     @Override
     public Set<String> directives() {

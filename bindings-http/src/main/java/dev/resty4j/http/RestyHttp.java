@@ -35,7 +35,7 @@ public final class RestyHttp {
 
     /** {@code resolver ADDRESS … [valid=TIME] [ipv6=off];}: name servers for host names in URLs. */
     public static Resty.Builder resolver(Resty.Builder b, String... args) {
-        return b.extensionDirective(new Directive("resolver", Arrays.asList(args), SOURCE, 0));
+        return b.httpDirective("resolver", Arrays.asList(args));
     }
 
     /**

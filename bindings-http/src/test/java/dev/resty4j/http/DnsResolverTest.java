@@ -178,4 +178,24 @@ class DnsResolverTest {
                     + " nil\nnil missing.test could not be resolved (3: Host not found)\n");
         }
     }
+
+    @Test
+    void theResolverDirectiveFromAConfigFile() throws Exception {
+        try (RestyServer s = new RestyServer(vertx, """
+                resolver 127.0.0.1:%d ipv6=off valid=30s;
+                resolver_timeout 2s;
+                server {
+                    location /t {
+                        content_by_lua_block {
+                            local res, err = require("resty.http").new():request_uri("http://api.test:%d/")
+                            ngx.say(res and res.body, " ", err)
+                        }
+                    }
+                    location /p { proxy_pass http://api.test:%d; }
+                }
+                """.formatted(dns.port, backend.port(), backend.port()), b -> { })) {
+            assertThat(s.get("/t").body()).isEqualTo("hi from api.test:" + backend.port() + " nil\n");
+            assertThat(s.get("/p").body()).isEqualTo("hi from api.test:" + backend.port());
+        }
+    }
 }
