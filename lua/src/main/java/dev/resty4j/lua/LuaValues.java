@@ -78,7 +78,8 @@ public final class LuaValues {
         if (v.type() == LuaValue.TNUMBER) {
             return LuaValue.valueOf(number(v.todouble()));
         }
-        return v.tostring();
+        // LuaJ's tostring() is lua_tostring (nil for booleans, nil, tables); Lua's tostring names them
+        return v.type() == LuaValue.TSTRING ? v : LuaValue.valueOf(v.tojstring());
     }
 
     /**

@@ -10,6 +10,7 @@ import dev.resty4j.lua.lib.Coroutines;
 import dev.resty4j.lua.lib.Lua51Compat;
 import dev.resty4j.lua.lib.NgxBaseLib;
 import dev.resty4j.lua.lib.NgxHeaderLib;
+import dev.resty4j.lua.lib.NgxReLib;
 import dev.resty4j.lua.lib.NgxReqLib;
 import dev.resty4j.lua.lib.NgxSharedLib;
 import dev.resty4j.lua.lib.NgxVarLib;
@@ -52,6 +53,7 @@ public final class LuaWorkerVm implements WorkerVm {
         NgxHeaderLib.install(this, ngx);
         NgxReqLib.install(this, ngx);
         NgxSharedLib.install(this, ngx);
+        NgxReLib.install(this, ngx);
         globals.set("ngx", ngx);
         Requires.install(this, globals);
     }
