@@ -59,7 +59,7 @@ public final class NgxReLib {
             throw new NgxApiException("bad argument #5 to 'match' (table expected, got " + res.typename() + ")");
         }
         NgxRegex.MatchResult r = core.match(LuaValues.str(subject), pattern(a.arg(2), "match"), opts(a.arg(3), 3, "match"),
-                start(ctx));
+                start(ctx, "match"));
         if (r.error() != null) {
             return LuaValue.varargsOf(LuaValue.NIL, LuaValues.lstr(r.error()));
         }
@@ -77,7 +77,7 @@ public final class NgxReLib {
         LuaTable ctx = ctx(a.arg(4), "find");
         int nth = a.arg(5).isnil() ? 0 : a.checkint(5);
         NgxRegex.FindResult r = core.find(LuaValues.str(subject), pattern(a.arg(2), "find"), opts(a.arg(3), 3, "find"),
-                start(ctx), nth);
+                start(ctx, "find"), nth);
         if (ctx != null && r.ctxPos() > 0) {
             ctx.set("pos", r.ctxPos());
         }
@@ -225,7 +225,7 @@ public final class NgxReLib {
     }
 
     /** The start offset from {@code ctx.pos}. */
-    private static int start(LuaTable ctx) {
+    private static int start(LuaTable ctx, String fn) {
         if (ctx == null) {
             return 0;
         }
@@ -234,7 +234,8 @@ public final class NgxReLib {
             return 0;
         }
         if (pos.type() != LuaValue.TNUMBER) {
-            throw new NgxApiException("bad argument #4 (bad pos field type in the ctx table argument: " + pos.typename() + ")");
+            throw new NgxApiException("bad argument #4 to '" + fn + "' (bad pos field type in the ctx table argument: "
+                    + pos.typename() + ")");
         }
         return NgxRegex.startOffset(pos.todouble());
     }
