@@ -12,6 +12,7 @@ import dev.resty4j.lua.lib.NativeModules;
 import dev.resty4j.lua.lib.NgxBaseLib;
 import dev.resty4j.lua.lib.NgxHeaderLib;
 import dev.resty4j.lua.lib.NgxLocationLib;
+import dev.resty4j.lua.lib.NgxReLib;
 import dev.resty4j.lua.lib.NgxReqLib;
 import dev.resty4j.lua.lib.NgxSharedLib;
 import dev.resty4j.lua.lib.NgxVarLib;
@@ -55,6 +56,7 @@ public final class LuaWorkerVm implements WorkerVm {
         NgxReqLib.install(this, ngx);
         NgxSharedLib.install(this, ngx);
         NgxLocationLib.install(this, ngx);
+        NgxReLib.install(this, ngx);
         globals.set("ngx", ngx);
         Requires.install(this, globals);
         LuaTable loaded = globals.get("package").get("loaded").checktable();
