@@ -14,6 +14,7 @@ import dev.resty4j.lua.lib.NgxReqLib;
 import dev.resty4j.lua.lib.NgxSharedLib;
 import dev.resty4j.lua.lib.NgxVarLib;
 import dev.resty4j.lua.lib.Requires;
+import dev.resty4j.lua.lib.RestyModules;
 import java.util.IdentityHashMap;
 import java.util.Map;
 import org.luaj.vm2.Globals;
@@ -54,6 +55,7 @@ public final class LuaWorkerVm implements WorkerVm {
         NgxSharedLib.install(this, ngx);
         globals.set("ngx", ngx);
         Requires.install(this, globals);
+        RestyModules.install(this, globals);
     }
 
     public Worker worker() {
