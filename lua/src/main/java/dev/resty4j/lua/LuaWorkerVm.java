@@ -17,6 +17,7 @@ import dev.resty4j.lua.lib.NgxReqLib;
 import dev.resty4j.lua.lib.NgxSharedLib;
 import dev.resty4j.lua.lib.NgxVarLib;
 import dev.resty4j.lua.lib.Requires;
+import dev.resty4j.lua.lib.RestyModules;
 import java.util.IdentityHashMap;
 import java.util.Map;
 import org.luaj.vm2.Globals;
@@ -64,6 +65,7 @@ public final class LuaWorkerVm implements WorkerVm {
         // OpenResty preloads lua-resty-core; its functions are built in here, so the module is an empty marker.
         loaded.set("resty.core", new LuaTable());
         NativeModules.install(this, globals.get("package").get("preload").checktable());
+        RestyModules.install(this, globals);
     }
 
     public Worker worker() {
