@@ -45,7 +45,7 @@ final class RealRedis implements AutoCloseable {
     Response send(String cmd, Object... args) {
         Request r = Request.cmd(Command.create(cmd));
         for (Object a : args) {
-            r.arg(String.valueOf(a));
+            r.arg(String.valueOf(a).getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
         }
         return client.send(r).await();
     }

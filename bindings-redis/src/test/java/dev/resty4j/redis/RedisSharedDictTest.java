@@ -102,7 +102,7 @@ class RedisSharedDictTest {
                 b.get("/t").run();
             }
             assertThat(a.get("/t").run().body()).isEqualTo("11nilfalse\n");
-            assertThat(b.resty().sharedDict(dictName).get("hits").value()).isEqualTo(12.0);
+            assertThat(b.resty().sharedDict(dictName).get("hits").value()).isEqualTo(11.0);
         }
     }
 
