@@ -12,6 +12,7 @@ import dev.resty4j.lua.lib.NgxBaseLib;
 import dev.resty4j.lua.lib.NgxHeaderLib;
 import dev.resty4j.lua.lib.NgxReqLib;
 import dev.resty4j.lua.lib.NgxSharedLib;
+import dev.resty4j.lua.lib.NgxSocketLib;
 import dev.resty4j.lua.lib.NgxVarLib;
 import dev.resty4j.lua.lib.Requires;
 import java.util.IdentityHashMap;
@@ -52,6 +53,7 @@ public final class LuaWorkerVm implements WorkerVm {
         NgxHeaderLib.install(this, ngx);
         NgxReqLib.install(this, ngx);
         NgxSharedLib.install(this, ngx);
+        NgxSocketLib.install(this, ngx);
         globals.set("ngx", ngx);
         Requires.install(this, globals);
     }

@@ -54,6 +54,7 @@ public final class RequestPipeline {
                 }
             }
         }
+        req.runCleanups();
         try {
             LogPhase.run(req);
         } catch (Throwable t) {
