@@ -11,7 +11,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.NetSocket;
-import io.vertx.core.net.SelfSignedCertificate;
+import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.SocketAddress;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -303,6 +303,108 @@ class CosocketTest {
                 """);
     }
 
+    @Test
+    void largeResponsesAreReadCompletelyWhileTheSocketIsPausedAndResumed() throws Exception {
+        int size = 3 * 1024 * 1024;
+        Buffer data = Buffer.buffer(new byte[size]);
+        for (int i = 0; i < size; i++) {
+            data.setByte(i, (byte) ('a' + i % 26));
+        }
+        int port = server(s -> s.write(data).onComplete(ar -> s.end())).actualPort();
+        start(b -> b.location("/t", l -> l.contentByLua("""
+                local sock = ngx.socket.tcp()
+                assert(sock:connect("localhost", %d))
+                local head = sock:receive(10)
+                ngx.sleep(0.2) -- nobody reads: the buffer fills up and the socket is paused
+                local rest = sock:receive("*a")
+                ngx.say(head, " ", #rest, " ", string.sub(rest, -3))
+                """.formatted(port))));
+
+        char[] tail = new char[3];
+        for (int i = 0; i < 3; i++) {
+            tail[i] = (char) ('a' + (size - 3 + i) % 26);
+        }
+        assertThat(get("/t")).isEqualTo("abcdefghij " + (size - 10) + " " + new String(tail) + "\n");
+    }
+
+    @Test
+    void timeoutsComeFromTheLuaSocketDirectives() throws Exception {
+        int port = server(s -> { }).actualPort();
+        start(b -> b.location("/t", l -> l.directive("lua_socket_read_timeout", List.of("150ms")).contentByLua("""
+                local sock = ngx.socket.tcp()
+                assert(sock:connect("127.0.0.1", %d))
+                ngx.say(sock:receive())
+                """.formatted(port))));
+
+        assertThat(get("/t")).isEqualTo("niltimeout\n");
+    }
+
+    @Test
+    void connectTimesOutWhenThePeerNeverAccepts() throws Exception {
+        // A listener whose accept queue is full: the kernel drops further SYNs, so connects hang.
+        try (ServerSocket full = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            List<java.net.Socket> fillers = new java.util.ArrayList<>();
+            try {
+                for (int i = 0; i < 8; i++) {
+                    java.net.Socket f = new java.net.Socket();
+                    try {
+                        f.connect(full.getLocalSocketAddress(), 200);
+                        fillers.add(f);
+                    } catch (IOException e) {
+                        f.close();
+                        break; // the queue is full
+                    }
+                }
+                start(b -> b.location("/t", l -> l.contentByLua("""
+                        local sock = ngx.socket.tcp()
+                        sock:settimeouts(150, 1000, 1000)
+                        ngx.say(sock:connect("127.0.0.1", %d))
+                        """.formatted(full.getLocalPort()))));
+
+                assertThat(get("/t")).isEqualTo("niltimeout\n");
+                assertThat(log).anyMatch(l -> l.contains("lua tcp socket connect timed out, when connecting to 127.0.0.1:"
+                        + full.getLocalPort()));
+            } finally {
+                for (java.net.Socket f : fillers) {
+                    f.close();
+                }
+            }
+        }
+    }
+
+    @Test
+    void aSocketBelongsToTheRequestThatConnectedIt() throws Exception {
+        Counter counter = new Counter();
+        int port = server(counter.track(s -> { })).actualPort();
+        start(b -> b
+                .location("/first", l -> l.contentByLua("""
+                        local sock = ngx.socket.tcp()
+                        assert(sock:connect("127.0.0.1", %d))
+                        package.loaded.shared_sock = sock
+                        ngx.sleep(0.5)
+                        ngx.say("ok")
+                        """.formatted(port)))
+                .location("/other", l -> l.contentByLua("""
+                        local sock = package.loaded.shared_sock
+                        local ok, err = pcall(sock.send, sock, "x")
+                        ngx.say(ok, " ", err and string.match(err, "bad request"))
+                        ngx.say(sock:send("x"))
+                        """.formatted(port))));
+
+        CompletableFuture<HttpResponse<String>> first = getAsync("/first");
+        while (counter.accepted.get() == 0) {
+            Thread.sleep(5);
+        }
+        // While /first runs, its socket is not /other's to use.
+        assertThat(get("/other")).startsWith("false bad request\n");
+        assertThat(first.get().body()).isEqualTo("ok\n");
+        // Once /first ended, its socket was closed.
+        counter.awaitNoneOpen();
+        String after = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/other")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        assertThat(after).isEqualTo("true nil\nnilclosed\n");
+    }
+
     // ------------------------------------------------------------------ pools
 
     @Test
@@ -414,7 +516,7 @@ class CosocketTest {
         for (int i = 0; i < 5; i++) {
             assertThat(get("/t")).isEqualTo("hello\n");
         }
-        assertThat(counter.accepted.get()).isEqualTo(10);
+        counter.awaitAccepted(10);
         counter.awaitNoneOpen();
     }
 
@@ -470,8 +572,7 @@ class CosocketTest {
 
     @Test
     void sslhandshakeVerifiesAgainstTheTrustedCertificate() throws Exception {
-        SelfSignedCertificate cert = SelfSignedCertificate.create("localhost");
-        NetServer tls = vertx.createNetServer(new NetServerOptions().setSsl(true).setKeyCertOptions(cert.keyCertOptions()))
+        NetServer tls = vertx.createNetServer(new NetServerOptions().setSsl(true).setKeyCertOptions(serverCert()))
                 .connectHandler(so -> so.handler(so::write)).listen(0, "127.0.0.1").await();
         teardown.add(() -> tls.close().await());
         String script = """
@@ -487,7 +588,8 @@ class CosocketTest {
                 ngx.say(sock:receive())
                 ngx.say(sock:sslhandshake(false))
                 """.formatted(tls.actualPort());
-        start(b -> b.httpDirective("lua_ssl_trusted_certificate", List.of(cert.certificatePath()))
+        String trusted = resource("localhost-cert.pem");
+        start(b -> b.httpDirective("lua_ssl_trusted_certificate", List.of(trusted))
                 .location("/t", l -> l.contentByLua(script)));
 
         assertThat(get("/t?verify=0")).isEqualTo("userdata\nsecret\ntrue\n");
@@ -497,8 +599,7 @@ class CosocketTest {
 
     @Test
     void sslVerificationFailsWithoutTrust() throws Exception {
-        SelfSignedCertificate cert = SelfSignedCertificate.create("localhost");
-        NetServer tls = vertx.createNetServer(new NetServerOptions().setSsl(true).setKeyCertOptions(cert.keyCertOptions()))
+        NetServer tls = vertx.createNetServer(new NetServerOptions().setSsl(true).setKeyCertOptions(serverCert()))
                 .connectHandler(so -> so.handler(so::write)).listen(0, "127.0.0.1").await();
         teardown.add(() -> tls.close().await());
         start(b -> b.location("/t", l -> l.contentByLua("""
@@ -597,6 +698,19 @@ class CosocketTest {
         return HTTP.sendAsync(HttpRequest.newBuilder(URI.create(base + path)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /**
+     * A self-signed certificate for CN=localhost (EC P-256, valid until 2126), made for these tests with
+     * {@code openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 36500
+     * -subj /CN=localhost -addext subjectAltName=DNS:localhost}; generating one per run takes seconds.
+     */
+    private static PemKeyCertOptions serverCert() throws Exception {
+        return new PemKeyCertOptions().setKeyPath(resource("localhost-key.pem")).setCertPath(resource("localhost-cert.pem"));
+    }
+
+    private static String resource(String name) throws Exception {
+        return Path.of(CosocketTest.class.getResource("/cosocket/" + name).toURI()).toString();
+    }
+
     private NetServer server(Consumer<NetSocket> onConnect) {
         NetServer s = vertx.createNetServer().connectHandler(onConnect::accept).listen(0, "127.0.0.1").await();
         teardown.add(() -> s.close().await());
@@ -615,6 +729,14 @@ class CosocketTest {
                 s.closeHandler(v -> open.decrementAndGet());
                 behaviour.accept(s);
             };
+        }
+
+        /** Waits (up to 10 s) until the server has seen {@code n} connections (accepting runs on its own thread). */
+        void awaitAccepted(int n) throws InterruptedException {
+            for (int i = 0; i < 1000 && accepted.get() < n; i++) {
+                Thread.sleep(10);
+            }
+            assertThat(accepted.get()).isEqualTo(n);
         }
 
         /** Waits (up to 10 s) until every accepted connection was closed by the client. */

@@ -41,13 +41,13 @@ final class TcpConnection {
 
     // ---- state OpenResty keeps per connection (guarded by the cosocket's single user or the pool lock)
     /** {@code getreusedtimes()}: how many times this connection came out of a pool. */
-    int reused;
+    volatile int reused;
     /** Reading side shut (after EOF was reported, or a read error): reads say "closed". */
-    boolean readClosed;
+    volatile boolean readClosed;
     /** Writing side shut (after a send error or timeout): sends say "closed". */
-    boolean writeClosed;
+    volatile boolean writeClosed;
     /** The pool whose connection count includes this connection, or null. */
-    ConnectionPool pool;
+    volatile ConnectionPool pool;
 
     // ---- while idle in a pool
     private IdleOwner idleOwner;

@@ -43,13 +43,13 @@ public final class TcpCosocket {
     private RequestContext owner;
     private RequestContext cleanupRegistered;
     /** The owning request has ended: a connect still in flight must not leave a connection behind. */
-    private boolean ownerEnded;
+    private volatile boolean ownerEnded;
     private SocketSettings settings = SocketSettings.DEFAULTS;
-    private TcpConnection conn;
+    private volatile TcpConnection conn;
     private String poolKey;
-    private boolean connecting;
-    private boolean reading;
-    private boolean writing;
+    private volatile boolean connecting;
+    private volatile boolean reading;
+    private volatile boolean writing;
 
     TcpCosocket(Cosockets mgr) {
         this.mgr = mgr;
