@@ -75,10 +75,11 @@ public final class LuaValues {
 
     /** {@code tostring} with Lua 5.1 number formatting. */
     public static LuaValue tostring(LuaValue v) {
-        if (v.type() == LuaValue.TNUMBER) {
-            return LuaValue.valueOf(number(v.todouble()));
-        }
-        return v.tostring();
+        return switch (v.type()) {
+            case LuaValue.TNUMBER -> LuaValue.valueOf(number(v.todouble()));
+            case LuaValue.TSTRING -> v;
+            default -> LuaValue.valueOf(v.tojstring());
+        };
     }
 
     /**
@@ -95,23 +96,20 @@ public final class LuaValues {
             case LuaValue.TNIL -> out.writeBytes("nil".getBytes(StandardCharsets.ISO_8859_1));
             case LuaValue.TBOOLEAN -> out.writeBytes((v.toboolean() ? "true" : "false").getBytes(StandardCharsets.ISO_8859_1));
             case LuaValue.TTABLE -> {
+                // An array table may have holes (printed as "nil"); any other key is an error, as in OpenResty.
                 LuaTable t = (LuaTable) v;
-                int n = t.length();
+                int n = 0;
                 LuaValue k = LuaValue.NIL;
-                int count = 0;
                 while (true) {
                     var next = t.next(k);
                     k = next.arg1();
                     if (k.isnil()) {
                         break;
                     }
-                    count++;
-                    if (!k.isinttype() || k.toint() < 1 || k.toint() > n) {
+                    if (!k.isinttype() || k.toint() < 1) {
                         throw new NgxApiException("bad argument #" + argIndex + " to '" + fn + "' (non-array table found)");
                     }
-                }
-                if (count != n) {
-                    throw new NgxApiException("bad argument #" + argIndex + " to '" + fn + "' (non-array table found)");
+                    n = Math.max(n, k.toint());
                 }
                 for (int i = 1; i <= n; i++) {
                     flatten(t.get(i), out, fn, argIndex, ngxNull);

@@ -10,6 +10,7 @@ import dev.resty4j.lua.lib.Coroutines;
 import dev.resty4j.lua.lib.Lua51Compat;
 import dev.resty4j.lua.lib.NgxBaseLib;
 import dev.resty4j.lua.lib.NgxHeaderLib;
+import dev.resty4j.lua.lib.NgxLocationLib;
 import dev.resty4j.lua.lib.NgxReqLib;
 import dev.resty4j.lua.lib.NgxSharedLib;
 import dev.resty4j.lua.lib.NgxSocketLib;
@@ -53,6 +54,7 @@ public final class LuaWorkerVm implements WorkerVm {
         NgxHeaderLib.install(this, ngx);
         NgxReqLib.install(this, ngx);
         NgxSharedLib.install(this, ngx);
+        NgxLocationLib.install(this, ngx);
         NgxSocketLib.install(this, ngx);
         globals.set("ngx", ngx);
         Requires.install(this, globals);
@@ -154,6 +156,9 @@ public final class LuaWorkerVm implements WorkerVm {
 
     /** LuaJ prints "chunk:3 message"; Lua and OpenResty print "chunk:3: message". */
     public static String luaPosition(String msg) {
+        if (msg.startsWith("=") || msg.startsWith("@")) {
+            msg = msg.substring(1); // LuaJ prints the raw chunk name; Lua strips the marker
+        }
         java.util.regex.Matcher m = LUAJ_POSITION.matcher(msg);
         return m.lookingAt() ? m.group(1) + ": " + msg.substring(m.end()) : msg;
     }
@@ -166,6 +171,21 @@ public final class LuaWorkerVm implements WorkerVm {
     /** True for the error that unwinds after ngx.exit (pcall must not catch it). */
     public static boolean isExit(Throwable t) {
         return t instanceof LuaExit || (t instanceof LuaError le && le.getCause() instanceof LuaExit);
+    }
+
+    /** A fiber's own VM state: its running coroutine and phase arguments. */
+    private record FiberState(Object coroutine, Object[] phaseArgs) {}
+
+    @Override
+    public Object suspendFiber() {
+        return new FiberState(coroutines.suspendCurrent(), phaseArgs);
+    }
+
+    @Override
+    public void resumeFiber(Object state) {
+        FiberState s = (FiberState) state;
+        coroutines.resumeCurrent(s.coroutine());
+        phaseArgs = s.phaseArgs();
     }
 
     @Override

@@ -38,6 +38,7 @@ public final class Worker {
     private final int id;
     private final Semaphore permit = new Semaphore(1, true);
     private final Map<String, WorkerVm> vms = new HashMap<>();
+    private WorkerVm[] vmList = new WorkerVm[0];
     private final ThreadFactory fibers;
     private final AtomicInteger activeFibers = new AtomicInteger();
     private volatile boolean exiting;
@@ -54,6 +55,7 @@ public final class Worker {
         for (ScriptEngine e : engines) {
             vms.put(e.language(), e.newVm(this));
         }
+        vmList = vms.values().toArray(new WorkerVm[0]);
     }
 
     public Resty resty() {
@@ -126,12 +128,14 @@ public final class Worker {
     public <T> T await(Future<T> future) {
         if (!future.isComplete()) {
             RequestContext saved = current;
+            Object[] vmState = suspendVms();
             permit.release();
             try {
                 parkUntilComplete(future);
             } finally {
                 permit.acquireUninterruptibly();
                 current = saved;
+                resumeVms(vmState);
             }
         }
         if (future.succeeded()) {
@@ -146,9 +150,29 @@ public final class Worker {
             return;
         }
         RequestContext saved = current;
+        Object[] vmState = suspendVms();
         permit.release();
         permit.acquireUninterruptibly();
         current = saved;
+        resumeVms(vmState);
+    }
+
+    // The VMs' per-fiber state (running coroutine, …) travels with the fiber across a suspension.
+    private Object[] suspendVms() {
+        if (vmList.length == 1) {
+            return new Object[] {vmList[0].suspendFiber()};
+        }
+        Object[] state = new Object[vmList.length];
+        for (int i = 0; i < vmList.length; i++) {
+            state[i] = vmList[i].suspendFiber();
+        }
+        return state;
+    }
+
+    private void resumeVms(Object[] state) {
+        for (int i = 0; i < vmList.length; i++) {
+            vmList[i].resumeFiber(state[i]);
+        }
     }
 
     private static void parkUntilComplete(Future<?> future) {

@@ -70,6 +70,17 @@ public final class Coroutines {
         return c;
     }
 
+    /** Takes the running coroutine off the VM while its fiber waits; see {@link LuaWorkerVm#suspendFiber}. */
+    public Object suspendCurrent() {
+        Coroutine c = current;
+        current = null;
+        return c;
+    }
+
+    public void resumeCurrent(Object c) {
+        current = (Coroutine) c;
+    }
+
     private Varargs yield(Varargs values) {
         Coroutine cr = current;
         if (cr == null) {

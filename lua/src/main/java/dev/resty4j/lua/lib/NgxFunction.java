@@ -28,6 +28,34 @@ public final class NgxFunction extends VarArgFunction {
             throw new LuaError(e.getMessage(), 2);
         } catch (Worker.AwaitException e) {
             throw new LuaError(e.getMessage(), 2);
+        } catch (LuaError e) {
+            throw withArgumentPosition(e, args);
         }
+    }
+
+    /**
+     * LuaJ's argument checks say "bad argument: number expected, got nil"; Lua (and so OpenResty's error
+     * messages) say "bad argument #1 to 'sleep' (number expected, got nil)". The failing argument is the
+     * first one of the type LuaJ reports.
+     */
+    private LuaError withArgumentPosition(LuaError e, Varargs args) {
+        String m = e.getMessage();
+        if (m == null || !m.startsWith("bad argument: ")) {
+            return e;
+        }
+        String detail = m.substring("bad argument: ".length());
+        int got = detail.lastIndexOf("got ");
+        int index = 1;
+        if (got >= 0) {
+            String type = detail.substring(got + 4).trim();
+            for (int i = 1; i <= Math.max(1, args.narg()); i++) {
+                if (args.arg(i).typename().equals(type)) {
+                    index = i;
+                    break;
+                }
+            }
+        }
+        String fn = name.contains(".") ? name.substring(name.lastIndexOf('.') + 1) : name;
+        return new LuaError("bad argument #" + index + " to '" + fn + "' (" + detail + ")", 2);
     }
 }
