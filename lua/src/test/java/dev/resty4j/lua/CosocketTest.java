@@ -428,6 +428,31 @@ class CosocketTest {
     }
 
     @Test
+    void idleConnectionsCloseAfterTheKeepaliveTimeoutAndBeyondThePoolSize() throws Exception {
+        Counter counter = new Counter();
+        int port = server(counter.track(s -> { })).actualPort();
+        start(b -> b
+                .location("/size", l -> l.contentByLua("""
+                        local a, b = ngx.socket.tcp(), ngx.socket.tcp()
+                        assert(a:connect("127.0.0.1", %1$d, { pool = "small" }))
+                        assert(b:connect("127.0.0.1", %1$d, { pool = "small" }))
+                        ngx.say(a:setkeepalive(0, 1), b:setkeepalive(0, 1)) -- the pool keeps one
+                        """.formatted(port)))
+                .location("/idle", l -> l.contentByLua("""
+                        local s = ngx.socket.tcp()
+                        assert(s:connect("127.0.0.1", %d))
+                        ngx.say(s:setkeepalive(100))
+                        """.formatted(port))));
+
+        assertThat(get("/size")).isEqualTo("11\n");
+        counter.awaitAccepted(2);
+        counter.awaitOpen(1);
+        assertThat(get("/idle")).isEqualTo("1\n");
+        counter.awaitAccepted(3);
+        counter.awaitOpen(1); // the idle one timed out; the unlimited one stays
+    }
+
+    @Test
     void poolBacklogQueuesRefusesAndTimesOut() throws Exception {
         Counter counter = new Counter();
         int port = server(counter.track(s -> { })).actualPort();
@@ -741,10 +766,15 @@ class CosocketTest {
 
         /** Waits (up to 10 s) until every accepted connection was closed by the client. */
         void awaitNoneOpen() throws InterruptedException {
-            for (int i = 0; i < 1000 && open.get() > 0; i++) {
+            awaitOpen(0);
+        }
+
+        /** Waits (up to 10 s) until exactly {@code n} connections are open at the server. */
+        void awaitOpen(int n) throws InterruptedException {
+            for (int i = 0; i < 1000 && open.get() != n; i++) {
                 Thread.sleep(10);
             }
-            assertThat(open.get()).as("connections still open at the server").isZero();
+            assertThat(open.get()).as("connections open at the server").isEqualTo(n);
         }
     }
 }

@@ -34,6 +34,7 @@ public final class Cosockets {
     private final Resty resty;
     private final VertxInternal vertx;
     private final ContextInternal loop;
+    private final Deadlines deadlines;
     private final Map<String, NetClient> clients = new ConcurrentHashMap<>();
     /** Guarded by this. */
     private final Map<String, ConnectionPool> pools = new HashMap<>();
@@ -45,6 +46,7 @@ public final class Cosockets {
         this.resty = worker.resty();
         this.vertx = (VertxInternal) resty.vertx();
         this.loop = vertx.createEventLoopContext();
+        this.deadlines = new Deadlines(loop);
     }
 
     /** {@code ngx.socket.tcp()}: a new, unconnected TCP cosocket (only where scripts may yield). */
@@ -88,6 +90,10 @@ public final class Cosockets {
 
     ContextInternal loop() {
         return loop;
+    }
+
+    Deadlines deadlines() {
+        return deadlines;
     }
 
     /** The directives in force for the request's location. */

@@ -29,6 +29,7 @@ final class TcpConnection {
 
     final NetSocket socket;
     final ContextInternal loop;
+    private final Deadlines deadlines;
     /** "127.0.0.1:6379" or "unix:/path", for log lines. */
     final String peerName;
 
@@ -38,6 +39,8 @@ final class TcpConnection {
     private boolean transportClosed;
     private boolean paused;
     private Pending pending;
+    /** A queued write that failed after send() returned; reported by the next send. */
+    private volatile Throwable writeFailure;
 
     // ---- state OpenResty keeps per connection (guarded by the cosocket's single user or the pool lock)
     /** {@code getreusedtimes()}: how many times this connection came out of a pool. */
@@ -51,17 +54,18 @@ final class TcpConnection {
 
     // ---- while idle in a pool
     private IdleOwner idleOwner;
-    private long idleTimer = -1;
+    private Deadlines.Entry idleTimer;
 
-    private TcpConnection(NetSocket socket, ContextInternal loop, String peerName) {
+    private TcpConnection(NetSocket socket, ContextInternal loop, Deadlines deadlines, String peerName) {
         this.socket = socket;
         this.loop = loop;
+        this.deadlines = deadlines;
         this.peerName = peerName;
     }
 
     /** Wraps a socket just connected; must run on the socket's event loop, before it delivers data. */
-    static TcpConnection attach(NetSocket socket, ContextInternal loop, String peerName) {
-        TcpConnection c = new TcpConnection(socket, loop, peerName);
+    static TcpConnection attach(NetSocket socket, ContextInternal loop, Deadlines deadlines, String peerName) {
+        TcpConnection c = new TcpConnection(socket, loop, deadlines, peerName);
         socket.handler(c::onData);
         socket.endHandler(v -> c.onEnd(null));
         socket.exceptionHandler(t -> c.onEnd(t));
@@ -203,17 +207,14 @@ final class TcpConnection {
     }
 
     private void armTimer(Pending p) {
-        if (p.timeoutMs <= 0) {
-            return;
+        if (p.timeoutMs > 0) {
+            p.deadline = deadlines.schedule(p.timeoutMs, () -> onReadTimeout(p));
         }
-        p.timer = loop.setTimer(p.timeoutMs, id -> onReadTimeout(p));
     }
 
     private void cancelTimer(Pending p) {
-        if (p.timer >= 0) {
-            loop.owner().cancelTimer(p.timer);
-            p.timer = -1;
-        }
+        deadlines.cancel(p.deadline);
+        p.deadline = null;
     }
 
     private void onReadTimeout(Pending p) {
@@ -230,22 +231,39 @@ final class TcpConnection {
         p.promise.fail(new CosocketError("timeout", partial));
     }
 
-    /** Writes all of {@code data}; fails with "timeout" when it is not flushed within {@code timeoutMs}. */
+    /**
+     * Queues {@code data} for writing. Like a non-blocking {@code send()} that the kernel accepts, this
+     * returns at once while the socket's write queue has room; when the peer does not keep up and the queue
+     * is full, it waits until the queue drains, failing with "timeout" after {@code timeoutMs}. A write that
+     * fails later (connection reset) fails the next one.
+     */
     Future<Void> write(byte[] data, long timeoutMs) {
-        Promise<Void> promise = Promise.promise();
+        Throwable failed = writeFailure;
+        if (failed != null) {
+            return Future.failedFuture(failed);
+        }
+        socket.write(Buffer.buffer(data)).onFailure(t -> writeFailure = t);
+        if (!socket.writeQueueFull()) {
+            return Future.succeededFuture();
+        }
+        Promise<Void> drained = Promise.promise();
         long timer = timeoutMs > 0
-                ? loop.setTimer(timeoutMs, id -> promise.tryFail(new CosocketError("timeout"))) : -1;
-        socket.write(Buffer.buffer(data)).onComplete(ar -> {
+                ? loop.setTimer(timeoutMs, id -> drained.tryFail(new CosocketError("timeout"))) : -1;
+        loop.runOnContext(v -> {
+            if (!socket.writeQueueFull()) {
+                drained.tryComplete();
+            } else {
+                socket.drainHandler(d -> {
+                    socket.drainHandler(null);
+                    drained.tryComplete();
+                });
+            }
+        });
+        return drained.future().andThen(ar -> {
             if (timer >= 0) {
                 loop.owner().cancelTimer(timer);
             }
-            if (ar.succeeded()) {
-                promise.tryComplete();
-            } else {
-                promise.tryFail(ar.cause());
-            }
         });
-        return promise.future();
     }
 
     /** Closes the connection and fails a read still waiting on it. */
@@ -278,7 +296,7 @@ final class TcpConnection {
             idleOwner = owner;
             dubious = eof || transportClosed || in.size() > 0;
             if (!dubious && timeoutMs > 0) {
-                idleTimer = loop.setTimer(timeoutMs, id -> closeIdle());
+                idleTimer = deadlines.schedule(timeoutMs, this::closeIdle);
             }
         }
         if (dubious) {
@@ -308,10 +326,8 @@ final class TcpConnection {
     }
 
     private void cancelIdleTimer() {
-        if (idleTimer >= 0) {
-            loop.owner().cancelTimer(idleTimer);
-            idleTimer = -1;
-        }
+        deadlines.cancel(idleTimer);
+        idleTimer = null;
     }
 
     /** A read waiting for data. */
@@ -320,7 +336,7 @@ final class TcpConnection {
         final Promise<byte[]> promise;
         final long timeoutMs;
         final Runnable onTimeout;
-        long timer = -1;
+        Deadlines.Entry deadline;
 
         Pending(ReadFilter filter, Promise<byte[]> promise, long timeoutMs, Runnable onTimeout) {
             this.filter = filter;

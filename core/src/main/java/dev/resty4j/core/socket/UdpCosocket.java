@@ -135,7 +135,7 @@ public final class UdpCosocket {
         outstanding = read;
         long timeout = readTimeout > 0 ? readTimeout : settings.readTimeout();
         Promise<byte[]> result = Promise.promise();
-        long timer = mgr.loop().setTimer(timeout, id -> {
+        Deadlines.Entry timer = mgr.deadlines().schedule(timeout, () -> {
             if (result.tryFail(new CosocketError("timeout"))) {
                 mgr.logError(req, "lua udp socket read timed out");
             }
@@ -144,7 +144,7 @@ public final class UdpCosocket {
             if (result.future().isComplete()) {
                 return; // timed out earlier: this datagram belongs to the next receive
             }
-            mgr.loop().owner().cancelTimer(timer);
+            mgr.deadlines().cancel(timer);
             if (ar.succeeded()) {
                 byte[] d = ar.result();
                 result.tryComplete(d.length > limit ? Arrays.copyOf(d, limit) : d);
