@@ -30,8 +30,6 @@ final class TcpConnection {
     final NetSocket socket;
     final ContextInternal loop;
     private final Deadlines deadlines;
-    /** "127.0.0.1:6379" or "unix:/path", for log lines. */
-    final String peerName;
 
     private final InputBuffer in = new InputBuffer();
     private boolean eof;
@@ -56,16 +54,15 @@ final class TcpConnection {
     private IdleOwner idleOwner;
     private Deadlines.Entry idleTimer;
 
-    private TcpConnection(NetSocket socket, ContextInternal loop, Deadlines deadlines, String peerName) {
+    private TcpConnection(NetSocket socket, ContextInternal loop, Deadlines deadlines) {
         this.socket = socket;
         this.loop = loop;
         this.deadlines = deadlines;
-        this.peerName = peerName;
     }
 
     /** Wraps a socket just connected; must run on the socket's event loop, before it delivers data. */
-    static TcpConnection attach(NetSocket socket, ContextInternal loop, Deadlines deadlines, String peerName) {
-        TcpConnection c = new TcpConnection(socket, loop, deadlines, peerName);
+    static TcpConnection attach(NetSocket socket, ContextInternal loop, Deadlines deadlines) {
+        TcpConnection c = new TcpConnection(socket, loop, deadlines);
         socket.handler(c::onData);
         socket.endHandler(v -> c.onEnd(null));
         socket.exceptionHandler(t -> c.onEnd(t));

@@ -206,7 +206,7 @@ public final class TcpCosocket {
                 .connect(new ConnectOptions().setRemoteAddress(address).setTimeout((int) Math.min(timeout, Integer.MAX_VALUE)))
                 .onComplete(ar -> {
                     if (ar.succeeded()) {
-                        promise.complete(TcpConnection.attach(ar.result(), mgr.loop(), mgr.deadlines(), name));
+                        promise.complete(TcpConnection.attach(ar.result(), mgr.loop(), mgr.deadlines()));
                     } else {
                         promise.fail(connectError(req, ar.cause(), name, local));
                     }
