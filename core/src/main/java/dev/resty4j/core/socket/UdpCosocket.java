@@ -33,6 +33,7 @@ public final class UdpCosocket {
 
     private final Cosockets mgr;
     private long readTimeout;
+    private String bindAddress;
     private RequestContext owner;
     private RequestContext cleanupRegistered;
     private SocketSettings settings = SocketSettings.DEFAULTS;
@@ -48,6 +49,15 @@ public final class UdpCosocket {
     /** {@code settimeout(ms)}: the receive timeout (0 = {@code lua_socket_read_timeout}). */
     public void setTimeout(long ms) {
         this.readTimeout = Math.max(0, ms);
+    }
+
+    /** {@code bind(ip)}: the local address the next {@code setpeername} binds to. */
+    public Future<Integer> bind(String ip) {
+        if (!Cosockets.isIpLiteral(ip)) {
+            return fail("bad address");
+        }
+        bindAddress = ip;
+        return Future.succeededFuture(1);
     }
 
     /** {@code setpeername(host, port)}: resolves the peer and connects the socket to it. */
@@ -87,14 +97,20 @@ public final class UdpCosocket {
                 return fail(host + " could not be resolved " + why);
             }
             InetAddress ip = ar.result();
+            DatagramChannel ch = null;
             try {
-                DatagramChannel ch = DatagramChannel.open();
+                ch = DatagramChannel.open();
+                if (bindAddress != null) {
+                    ch.bind(new InetSocketAddress(bindAddress, 0));
+                }
                 ch.connect(new InetSocketAddress(ip, p));
                 channel = ch;
                 peerName = host + ":" + p + "(" + ip.getHostAddress() + ")";
                 return Future.succeededFuture(1);
             } catch (IOException e) {
-                mgr.logError(req, "connect() failed " + SocketErrors.errno(e).logText());
+                close(ch);
+                mgr.logError(req, (bindAddress != null && e instanceof java.net.BindException
+                        ? "bind(" + bindAddress + ") failed " : "connect() failed ") + SocketErrors.errno(e).logText());
                 return fail(SocketErrors.luaText(e));
             }
         });
@@ -210,9 +226,13 @@ public final class UdpCosocket {
         DatagramChannel ch = channel;
         channel = null;
         outstanding = null;
+        close(ch); // also ends an outstanding read
+    }
+
+    private static void close(DatagramChannel ch) {
         if (ch != null) {
             try {
-                ch.close(); // also ends an outstanding read
+                ch.close();
             } catch (IOException ignored) {
                 // closing a datagram channel has nothing to flush
             }

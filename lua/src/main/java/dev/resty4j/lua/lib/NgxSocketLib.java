@@ -32,18 +32,21 @@ public final class NgxSocketLib {
 
     private final LuaWorkerVm vm;
     private final Cosockets cosockets;
-    private final LuaTable tcpMeta = new LuaTable();
-    private final LuaTable udpMeta = new LuaTable();
+    /** The metatable of TCP socket objects: the method table, its own {@code __index}, as in OpenResty. */
+    private final LuaTable tcpMeta;
+    private final LuaTable udpMeta;
 
     private NgxSocketLib(LuaWorkerVm vm) {
         this.vm = vm;
         this.cosockets = new Cosockets(vm.worker());
+        this.tcpMeta = tcpMethods();
+        tcpMeta.set("__index", tcpMeta);
+        this.udpMeta = udpMethods();
+        udpMeta.set("__index", udpMeta);
     }
 
     public static void install(LuaWorkerVm vm, LuaTable ngx) {
         NgxSocketLib lib = new NgxSocketLib(vm);
-        lib.tcpMeta.set("__index", lib.tcpMethods());
-        lib.udpMeta.set("__index", lib.udpMethods());
         LuaTable socket = new LuaTable();
         NgxFunction tcp = new NgxFunction("tcp", a -> {
             if (a.narg() != 0) {
@@ -361,6 +364,12 @@ public final class NgxSocketLib {
             argCount(a, 1, 1, "expecting 1 argument (including the object) but seen " + a.narg());
             UdpCosocket s = udp(a, "close");
             return s == null ? closed() : await(s.close(req()), r -> LuaValue.ONE);
+        }));
+        m.set("bind", new NgxFunction("bind", a -> {
+            argCount(a, 2, 2, "expecting 2 arguments (including the object), but got " + a.narg());
+            UdpCosocket s = udp(a, "bind");
+            String ip = LuaValues.str(a.checkstring(2));
+            return s == null ? closed() : await(s.bind(ip), r -> LuaValue.ONE);
         }));
         return m;
     }
