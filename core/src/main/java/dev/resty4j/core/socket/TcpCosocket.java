@@ -8,9 +8,7 @@ import io.netty.channel.ChannelOption;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.internal.net.NetSocketInternal;
-import io.vertx.core.net.ClientSSLOptions;
 import io.vertx.core.net.ConnectOptions;
-import io.vertx.core.net.PemTrustOptions;
 import io.vertx.core.net.SocketAddress;
 import java.net.BindException;
 import java.net.InetAddress;
@@ -247,27 +245,23 @@ public final class TcpCosocket {
         if (c.socket.isSsl()) {
             return Future.succeededFuture(returnSession ? c.socket.sslSession() : Boolean.TRUE);
         }
-        ClientSSLOptions options = new ClientSSLOptions();
-        if (verify) {
-            if (settings.trustedCertificate() != null) {
-                options.setTrustOptions(new PemTrustOptions().addCertPath(settings.trustedCertificate()));
-            }
-            options.setHostnameVerificationAlgorithm(serverName == null ? "" : "HTTPS");
-        } else {
-            options.setTrustAll(true).setHostnameVerificationAlgorithm("");
-        }
-        Promise<Void> promise = Promise.promise();
-        long timer = mgr.loop().setTimer(connectTimeout(), id -> promise.tryFail(new CosocketError("timeout")));
-        mgr.loop().runOnContext(v -> c.socket.upgradeToSsl(options, serverName, null).onComplete(ar -> {
-            mgr.loop().owner().cancelTimer(timer);
-            if (ar.succeeded()) {
-                promise.tryComplete();
-            } else {
-                promise.tryFail(ar.cause());
-            }
-        }));
+        long timeout = connectTimeout();
+        Future<Void> upgraded = TlsOptions.get(mgr.loop().owner(), verify, settings.trustedCertificate(), serverName != null)
+                .compose(options -> {
+                    Promise<Void> promise = Promise.promise();
+                    long timer = mgr.loop().setTimer(timeout, id -> promise.tryFail(new CosocketError("timeout")));
+                    mgr.loop().runOnContext(v -> c.socket.upgradeToSsl(options, serverName, null).onComplete(ar -> {
+                        mgr.loop().owner().cancelTimer(timer);
+                        if (ar.succeeded()) {
+                            promise.tryComplete();
+                        } else {
+                            promise.tryFail(ar.cause());
+                        }
+                    }));
+                    return promise.future();
+                });
         connecting = true;
-        return promise.future().transform(ar -> {
+        return upgraded.transform(ar -> {
             connecting = false;
             if (ar.succeeded()) {
                 SSLSession session = c.socket.sslSession();
