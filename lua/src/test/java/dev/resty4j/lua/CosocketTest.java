@@ -136,7 +136,9 @@ class CosocketTest {
 
     @AfterEach
     void stop() {
-        teardown.forEach(Runnable::run);
+        for (int i = teardown.size() - 1; i >= 0; i--) { // last started, first stopped
+            teardown.get(i).run();
+        }
     }
 
     // ------------------------------------------------------------------ memcached
@@ -523,6 +525,59 @@ class CosocketTest {
                 nilconnection refused
                 """);
         assertThat(log).anyMatch(l -> l.contains("connect() failed (111: Connection refused)"));
+    }
+
+    @Test
+    void unknownHostNamesFailLikeNginxsResolver() throws Exception {
+        // A Vert.x whose resolver knows only a local hosts file and asks a DNS server that is not there, so
+        // the lookup fails without any traffic leaving the machine.
+        Path hosts = tmp.resolve("hosts");
+        Files.writeString(hosts, "127.0.0.1 known.test\n");
+        Vertx isolated = Vertx.vertx(new io.vertx.core.VertxOptions().setAddressResolverOptions(
+                new io.vertx.core.dns.AddressResolverOptions().setHostsPath(hosts.toString())
+                        .addServer("127.0.0.1:1").setQueryTimeout(300).setMaxQueries(1)));
+        teardown.add(() -> isolated.close().await());
+        int port = server(s -> s.write("hi\n")).actualPort();
+        Resty resty = Resty.builder().vertx(isolated).workers(1).location("/t", l -> l.contentByLua("""
+                local sock = ngx.socket.tcp()
+                ngx.say(sock:connect("unknown.test", %1$d))
+                ngx.say(sock:connect("known.test", %1$d))
+                ngx.say(sock:receive())
+                """.formatted(port))).build();
+        HttpServer http = isolated.createHttpServer().requestHandler(resty.handler()).listen(0, "127.0.0.1").await();
+        teardown.add(() -> {
+            http.close().await();
+            resty.close();
+        });
+        base = "http://127.0.0.1:" + http.actualPort();
+
+        assertThat(get("/t")).isEqualTo("nilunknown.test could not be resolved (3: Host not found)\n1\nhi\n");
+    }
+
+    @Test
+    void socketOptionsAreAppliedToTheConnection() throws Exception {
+        int port = server(s -> { }).actualPort();
+        start(b -> b.location("/t", l -> l.contentByLua("""
+                local sock = ngx.socket.tcp()
+                ngx.say(sock:setoption("keepalive", true))
+                assert(sock:connect("127.0.0.1", %d))
+                ngx.say(sock:setoption("keepalive", true), " ", sock:getoption("keepalive"))
+                ngx.say(sock:setoption("tcp-nodelay", 1), " ", sock:getoption("tcp-nodelay"))
+                ngx.say(sock:setoption("sndbuf", 65536), " ", sock:getoption("sndbuf") > 0)
+                ngx.say(sock:setoption("rcvbuf", 65536), " ", sock:setoption("reuseaddr", 1))
+                ngx.say(sock:setoption("bogus", 1))
+                ngx.say(sock:setoption("keepalive"))
+                """.formatted(port))));
+
+        assertThat(get("/t")).isEqualTo("""
+                nilclosed
+                true 1
+                true 1
+                true true
+                true true
+                nilunsupported option bogus
+                nilmissing the "value" argument
+                """);
     }
 
     @Test
