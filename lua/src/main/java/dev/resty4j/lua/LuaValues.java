@@ -78,6 +78,12 @@ public final class LuaValues {
         return switch (v.type()) {
             case LuaValue.TNUMBER -> LuaValue.valueOf(number(v.todouble()));
             case LuaValue.TSTRING -> v;
+            case LuaValue.TTABLE, LuaValue.TFUNCTION, LuaValue.TUSERDATA, LuaValue.TTHREAD -> {
+                // LuaJIT prints addresses as "table: 0x…"; LuaJ prints "table: 1b2c3d".
+                String s = v.tojstring();
+                int colon = s.indexOf(": ");
+                yield LuaValue.valueOf(colon > 0 && !s.startsWith("0x", colon + 2) ? s.substring(0, colon + 2) + "0x" + s.substring(colon + 2) : s);
+            }
             default -> LuaValue.valueOf(v.tojstring());
         };
     }

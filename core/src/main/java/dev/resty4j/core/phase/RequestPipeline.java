@@ -104,6 +104,7 @@ public final class RequestPipeline {
         Location loc = server.find(req.uri());
         while (true) {
             req.location(loc);
+            captureGroups(req, loc);
             if (loc == null) {
                 if (req.contentFallback() != null && !req.isSubrequest()) {
                     ContentPhase.handOff(req);
@@ -139,6 +140,21 @@ public final class RequestPipeline {
             if (loc == null && req.eof()) {
                 return;
             }
+        }
+    }
+
+    /** Keeps a regex location's capture groups for {@code $1}… ({@code ngx.var[1]}). */
+    private static void captureGroups(RequestContext req, Location loc) {
+        if (loc == null || loc.regex() == null) {
+            return;
+        }
+        java.util.regex.Matcher m = loc.regex().matcher(req.uri());
+        if (m.find()) {
+            String[] groups = new String[m.groupCount() + 1];
+            for (int i = 0; i <= m.groupCount(); i++) {
+                groups[i] = m.group(i);
+            }
+            req.captures(groups);
         }
     }
 

@@ -68,6 +68,7 @@ public final class RequestContext {
     private boolean flushedOnce;
     private boolean contentTypeCleared;
     private Runnable contentFallback;
+    private String[] captures;
     private boolean handedOff;
     private ResponseSink sink;
 
@@ -179,6 +180,10 @@ public final class RequestContext {
     public void eof(boolean e) { this.eof = e; }
     public boolean flushedOnce() { return flushedOnce; }
     public void flushedOnce(boolean f) { this.flushedOnce = f; }
+    /** Groups captured by the matching regex location ({@code $1}, {@code $2}, … = {@code ngx.var[1]}…), or null. */
+    public String[] captures() { return captures; }
+    public void captures(String[] c) { this.captures = c; }
+
     /**
      * What produces content when the matched location has none of its own (or no location matches): the
      * embedding application's next handler (Vert.x Web's {@code ctx.next()}). Null: nginx's static 404.

@@ -50,11 +50,7 @@ public final class Lua51Compat {
             os.set(unsafe, LuaValue.NIL);
         }
         os.set("getenv", new NgxFunction("getenv", a -> {
-            String name = a.checkjstring(1);
-            if (!vm.worker().resty().settings().env().contains(name)) {
-                return LuaValue.NIL;
-            }
-            String v = System.getenv(name);
+            String v = vm.worker().resty().settings().getenv(a.checkjstring(1));
             return v == null ? LuaValue.NIL : LuaValue.valueOf(v);
         }));
 
@@ -112,7 +108,8 @@ public final class Lua51Compat {
             StringBuilder sb = new StringBuilder();
             for (int i = 1; i <= a.narg(); i++) {
                 LuaValue v = a.arg(i);
-                sb.append(v.isstring() && !v.isnumber() ? LuaValues.str(v) : LuaValues.tostring(v).tojstring());
+                sb.append(v.isstring() && !v.isnumber() ? LuaValues.str(v)
+                        : v == NgxBaseLib.NULL ? "null" : LuaValues.tostring(v).tojstring());
             }
             Logging.log(vm.worker().resty(), vm.request(), LogLevel.NOTICE.code(), "[lua]", sb.toString());
             return LuaValue.NONE;
