@@ -36,7 +36,7 @@ public record SocketSettings(long connectTimeout, long sendTimeout, long readTim
     }
 
     private static String value(Resty resty, Location loc, String name) {
-        List<String> args = loc == null ? null : loc.extraDirectives().get(name);
+        List<String> args = loc == null ? null : loc.directive(name);
         if (args == null) {
             args = resty.settings().directive(name);
         }
