@@ -184,13 +184,6 @@ final class ConnectionPool implements TcpConnection.IdleOwner {
         }
     }
 
-    /** Idle connections parked now (tests, diagnostics). */
-    int idleCount() {
-        synchronized (owner) {
-            return idle.size();
-        }
-    }
-
     private static final class Waiter {
         final Promise<Void> promise;
         long timer = -1;

@@ -73,15 +73,6 @@ public final class Cosockets {
         clients.clear();
     }
 
-    /** Idle connections parked in the pool {@code key} (0 when there is no such pool). */
-    public int idleConnections(String key) {
-        ConnectionPool p;
-        synchronized (this) {
-            p = pools.get(key);
-        }
-        return p == null ? 0 : p.idleCount();
-    }
-
     // ------------------------------------------------------------------ for the socket classes
 
     Worker worker() {
