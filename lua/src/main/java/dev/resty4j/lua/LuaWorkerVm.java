@@ -15,6 +15,7 @@ import dev.resty4j.lua.lib.NgxLocationLib;
 import dev.resty4j.lua.lib.NgxReLib;
 import dev.resty4j.lua.lib.NgxReqLib;
 import dev.resty4j.lua.lib.NgxSharedLib;
+import dev.resty4j.lua.lib.NgxSocketLib;
 import dev.resty4j.lua.lib.NgxVarLib;
 import dev.resty4j.lua.lib.Requires;
 import dev.resty4j.lua.lib.RestyModules;
@@ -58,6 +59,7 @@ public final class LuaWorkerVm implements WorkerVm {
         NgxSharedLib.install(this, ngx);
         NgxLocationLib.install(this, ngx);
         NgxReLib.install(this, ngx);
+        NgxSocketLib.install(this, ngx);
         globals.set("ngx", ngx);
         Requires.install(this, globals);
         LuaTable loaded = globals.get("package").get("loaded").checktable();
