@@ -235,7 +235,8 @@ class SessionTest {
                         ngx.say(pcall(require("resty.session").new, { storage = "redis" }))
                         """)))) {
             String setCookie = t.get("/login?user=a").run().headers("Set-Cookie").get(0);
-            assertThat(setCookie).contains("; SameSite=Strict; Secure; HttpOnly; Expires=").contains("; Max-Age=604800") // the remember rolling timeout comes before the absolute one;
+            // a persistent cookie, until the remember rolling timeout (which comes before the absolute one)
+            assertThat(setCookie).contains("; SameSite=Strict; Secure; HttpOnly; Expires=").contains("; Max-Age=604800");
             assertThat(t.get("/redis").run().body()).contains("false").contains("unsupported session storage: redis");
         }
     }
