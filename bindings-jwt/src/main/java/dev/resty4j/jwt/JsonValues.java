@@ -3,6 +3,7 @@ package dev.resty4j.jwt;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -12,12 +13,8 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.resty4j.spi.NativeNull;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -52,51 +49,50 @@ public final class JsonValues {
 
     /** Parses UTF-8 JSON into a neutral value; null when it is not valid JSON (or not valid UTF-8). */
     public static Object parse(byte[] utf8) {
-        try {
-            String text = StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(utf8)).toString();
-            try (JsonParser p = MAPPER.createParser(text)) {
-                JsonNode node = MAPPER.readTree(p);
-                if (node == null || p.nextToken() != null) {
-                    return null; // empty input, or trailing data after the value
-                }
-                return toNeutral(node);
+        // streamed straight into neutral values; the parser itself checks UTF-8, duplicates and depth
+        try (JsonParser p = MAPPER.getFactory().createParser(utf8)) {
+            JsonToken first = p.nextToken();
+            if (first == null) {
+                return null;
             }
-        } catch (CharacterCodingException | JsonProcessingException e) {
-            return null;
-        } catch (IOException e) {
+            Object v = read(p, first);
+            return p.nextToken() == null ? v : null; // trailing data after the value
+        } catch (IOException | RuntimeException e) {
             return null;
         }
     }
 
-    private static Object toNeutral(JsonNode n) {
-        switch (n.getNodeType()) {
-            case OBJECT: {
+    private static Object read(JsonParser p, JsonToken t) throws IOException {
+        switch (t) {
+            case START_OBJECT: {
                 Map<String, Object> m = new LinkedHashMap<>();
-                Iterator<Map.Entry<String, JsonNode>> it = n.fields();
-                while (it.hasNext()) {
-                    Map.Entry<String, JsonNode> e = it.next();
-                    m.put(byteString(e.getKey()), toNeutral(e.getValue()));
+                for (JsonToken k = p.nextToken(); k == JsonToken.FIELD_NAME; k = p.nextToken()) {
+                    String name = byteString(p.currentName());
+                    m.put(name, read(p, p.nextToken()));
                 }
                 return m;
             }
-            case ARRAY: {
-                List<Object> l = new ArrayList<>(n.size());
-                for (JsonNode c : n) {
-                    l.add(toNeutral(c));
+            case START_ARRAY: {
+                List<Object> l = new ArrayList<>();
+                for (JsonToken v = p.nextToken(); v != JsonToken.END_ARRAY; v = p.nextToken()) {
+                    l.add(read(p, v));
                 }
                 return l;
             }
-            case STRING:
-                return byteString(n.textValue());
-            case NUMBER:
-                return n.isIntegralNumber() && n.canConvertToLong() ? (Object) n.longValue() : (Object) n.doubleValue();
-            case BOOLEAN:
-                return n.booleanValue();
-            default:
+            case VALUE_STRING:
+                return byteString(p.getText());
+            case VALUE_NUMBER_INT:
+                return p.getNumberType() == JsonParser.NumberType.BIG_INTEGER ? (Object) p.getDoubleValue() : (Object) p.getLongValue();
+            case VALUE_NUMBER_FLOAT:
+                return p.getDoubleValue();
+            case VALUE_TRUE:
+                return Boolean.TRUE;
+            case VALUE_FALSE:
+                return Boolean.FALSE;
+            case VALUE_NULL:
                 return NativeNull.NULL;
+            default:
+                throw new IOException("unexpected " + t);
         }
     }
 
