@@ -135,7 +135,7 @@ public final class Coroutines {
                 return LuaValue.varargsOf(LuaValue.FALSE, LuaValue.valueOf("cannot resume dead coroutine"));
             }
             if (status != SUSPENDED) {
-                return LuaValue.varargsOf(LuaValue.FALSE, LuaValue.valueOf("cannot resume non-suspended coroutine"));
+                return LuaValue.varargsOf(LuaValue.FALSE, LuaValue.valueOf("cannot resume " + statusName() + " coroutine"));
             }
             resumer = owner.current;
             if (resumer != null) {
@@ -187,7 +187,8 @@ public final class Coroutines {
                     exit = e;
                 } else {
                     LuaValue m = e.getMessageObject();
-                    transfer = m == null ? LuaValue.NIL : m;
+                    transfer = m == null ? LuaValue.NIL
+                            : m.isstring() && !m.isnumber() ? LuaValue.valueOf(LuaWorkerVm.luaPosition(m.tojstring())) : m;
                 }
             } catch (StackOverflowError e) {
                 transfer = LuaValue.valueOf("stack overflow");
