@@ -13,7 +13,7 @@ import java.util.ArrayDeque;
  *       most recently kept one. At most {@link #size()} connections stay idle: keeping one more closes the
  *       least recently used. An idle connection closes after its max idle time.</li>
  *   <li>The size is fixed when the pool is created: by {@code connect}'s {@code pool_size} (or
- *       {@code backlog}, with the default size), else by the first {@code set_keepalive}.</li>
+ *       {@code backlog}, with {@code lua_socket_pool_size}), else by the first {@code set_keepalive}.</li>
  *   <li>Only with a {@code backlog} is the number of open connections limited (to the size): further
  *       connects queue, up to {@code backlog} of them, each for at most its connect timeout, and are served
  *       in order as connections are kept alive (handed over, reused) or closed (a slot to open a new one).</li>
@@ -23,9 +23,6 @@ import java.util.ArrayDeque;
  * handlers, timers). Promises are completed outside the lock.
  */
 final class ConnectionPool {
-
-    /** {@code lua_socket_pool_size}'s default. */
-    static final int DEFAULT_SIZE = 30;
 
     private final Vertx vertx;
     private final int backlog;

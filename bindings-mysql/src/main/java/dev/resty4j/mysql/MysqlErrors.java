@@ -1,14 +1,11 @@
 package dev.resty4j.mysql;
 
 import dev.resty4j.core.api.ByteStrings;
+import dev.resty4j.core.socket.SocketErrors;
 import dev.resty4j.spi.NativeResult;
 import io.vertx.core.VertxException;
 import io.vertx.mysqlclient.MySQLException;
 import io.vertx.sqlclient.ClosedConnectionException;
-import java.net.ConnectException;
-import java.net.NoRouteToHostException;
-import java.net.UnknownHostException;
-import java.nio.channels.ClosedChannelException;
 import java.nio.charset.StandardCharsets;
 import javax.net.ssl.SSLException;
 
@@ -83,25 +80,15 @@ final class MysqlErrors {
             return t.getMessage();
         }
         for (Throwable c = t; c != null; c = c.getCause()) {
-            if (c instanceof ConnectException || c instanceof NoRouteToHostException) {
-                String m = String.valueOf(c.getMessage()).toLowerCase(java.util.Locale.ROOT);
-                if (m.contains("refused")) {
-                    return "connection refused";
-                }
-                if (m.contains("no route") || m.contains("unreachable")) {
-                    return "no route to host";
-                }
-            }
-            if (c instanceof UnknownHostException) {
-                return host + " could not be resolved";
-            }
-            if (c instanceof ClosedConnectionException || c instanceof ClosedChannelException
+            if (c instanceof ClosedConnectionException
                     // what Vert.x answers a command sent on a connection that has just closed
                     || String.valueOf(c.getMessage()).startsWith("Connection is not active now")) {
                 return "closed";
             }
         }
-        String m = t.getMessage();
-        return m == null ? t.getClass().getSimpleName() : m;
+        if (SocketErrors.isUnknownHost(t)) {
+            return host + " could not be resolved (3: Host not found)";
+        }
+        return SocketErrors.luaText(t);
     }
 }

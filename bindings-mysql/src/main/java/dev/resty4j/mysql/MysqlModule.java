@@ -1,6 +1,7 @@
 package dev.resty4j.mysql;
 
 import dev.resty4j.core.api.NgxApiException;
+import dev.resty4j.core.socket.SocketSettings;
 import dev.resty4j.spi.NativeCall;
 import dev.resty4j.spi.NativeFunction;
 import dev.resty4j.spi.NativeModule;
@@ -22,7 +23,8 @@ public final class MysqlModule implements NativeModule {
     @Override
     public Map<String, NativeFunction> functions() {
         return Map.ofEntries(
-                Map.entry("new", (call, a) -> new MysqlSession(call.resty().vertx())),
+                Map.entry("new", (call, a) -> new MysqlSession(call.resty().vertx(), SocketSettings.of(call.resty(),
+                        call.request() != null ? call.request().location() : null))),
                 Map.entry("set_timeout", (call, a) -> {
                     session(call, a).setTimeout(arg(a, 1));
                     return null;

@@ -30,11 +30,12 @@ public final class MysqlPools {
 
     /**
      * The named pool, created on first use with {@code connect}'s {@code pool_size} / {@code backlog} (a
-     * backlog without a size gets the default size; neither leaves the size to set_keepalive).
+     * backlog without a size gets {@code defaultSize}, lua_socket_pool_size; neither leaves the size to
+     * set_keepalive).
      */
-    ConnectionPool pool(Worker worker, ConnectOptions o) {
+    ConnectionPool pool(Worker worker, ConnectOptions o, int defaultSize) {
         return pools.computeIfAbsent(o.pool(), name -> {
-            int size = o.poolSize() != null ? o.poolSize() : o.backlog() != null ? ConnectionPool.DEFAULT_SIZE : -1;
+            int size = o.poolSize() != null ? o.poolSize() : o.backlog() != null ? defaultSize : -1;
             return new ConnectionPool(worker.resty().vertx(), size, o.backlog() != null ? o.backlog() : -1);
         });
     }

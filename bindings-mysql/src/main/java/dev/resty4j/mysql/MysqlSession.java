@@ -1,6 +1,7 @@
 package dev.resty4j.mysql;
 
 import dev.resty4j.core.request.RequestContext;
+import dev.resty4j.core.socket.SocketSettings;
 import dev.resty4j.core.worker.Worker;
 import dev.resty4j.mysql.ResultConverter.Protocol;
 import dev.resty4j.spi.NativeHandle;
@@ -36,7 +37,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * before it (which did run) are not returned.
  *
  * <p><b>Timeouts.</b> {@code set_timeout} bounds each connect (including a wait in the pool's backlog),
- * each query's whole response, and each prepare/execute. A timed-out query leaves its connection closed
+ * each query's whole response, and each prepare/execute; until it is called, {@code lua_socket_connect_timeout}
+ * and {@code lua_socket_read_timeout} do. A timed-out query leaves its connection closed
  * (its response can no longer be told apart from the next one) and the state at 2, as lua-resty-mysql
  * does, so the object can only be closed or connected again.
  *
@@ -49,17 +51,15 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class MysqlSession implements NativeHandle {
 
-    /** {@code lua_socket_connect_timeout} / {@code lua_socket_read_timeout} defaults: 60s. */
-    static final long DEFAULT_TIMEOUT_MS = 60_000;
-    /** {@code lua_socket_keepalive_timeout}'s default: 60s. */
-    static final long DEFAULT_KEEPALIVE_MS = 60_000;
-
     private static final int STATE_NONE = 0;
     private static final int STATE_CONNECTED = 1;
     private static final int STATE_COMMAND_SENT = 2;
 
     private final Vertx vertx;
-    private long timeoutMs = DEFAULT_TIMEOUT_MS;
+    /** The lua_socket_* directives in force where the object was created: defaults until set_timeout. */
+    private final SocketSettings settings;
+    private long connectTimeoutMs;
+    private long readTimeoutMs;
     private boolean compact;
     private int state = STATE_NONE;
     private MysqlConnection conn;
@@ -71,8 +71,11 @@ public final class MysqlSession implements NativeHandle {
     /** The request whose end closes the connection if the script leaves it open. */
     private RequestContext cleanupFor;
 
-    public MysqlSession(Vertx vertx) {
+    public MysqlSession(Vertx vertx, SocketSettings settings) {
         this.vertx = vertx;
+        this.settings = settings;
+        this.connectTimeoutMs = settings.connectTimeout();
+        this.readTimeoutMs = settings.readTimeout();
     }
 
     @Override
@@ -84,8 +87,9 @@ public final class MysqlSession implements NativeHandle {
     public void setTimeout(Object ms) {
         if (ms instanceof Number n) {
             long t = (long) n.doubleValue();
-            // as ngx_lua, a non-positive timeout falls back to the default
-            timeoutMs = t > 0 ? t : DEFAULT_TIMEOUT_MS;
+            // as ngx_lua, a non-positive timeout falls back to the lua_socket_* directives
+            connectTimeoutMs = t > 0 ? t : settings.connectTimeout();
+            readTimeoutMs = t > 0 ? t : settings.readTimeout();
         }
     }
 
@@ -117,8 +121,8 @@ public final class MysqlSession implements NativeHandle {
         dropConnection();
         compact = o.compactArrays();
         closeAtEndOf(request);
-        ConnectionPool pool = MysqlPools.of(worker).pool(worker, o);
-        long timeout = timeoutMs;
+        ConnectionPool pool = MysqlPools.of(worker).pool(worker, o, settings.poolSize());
+        long timeout = connectTimeoutMs;
         return pool.acquire(timeout)
                 .compose(c -> c != null ? Future.succeededFuture(c) : MysqlConnection.open(vertx, o, pool, timeout))
                 .transform(ar -> {
@@ -136,14 +140,14 @@ public final class MysqlSession implements NativeHandle {
 
     /**
      * {@code db:set_keepalive(max_idle_timeout, pool_size)}: puts the connection into its pool for reuse
-     * and leaves the object closed. A nil timeout is the default (60s), 0 keeps it forever; a nil size is
-     * the default (30), used only if the pool has no size yet.
+     * and leaves the object closed. A nil timeout is {@code lua_socket_keepalive_timeout}, 0 keeps it
+     * forever; a nil size is {@code lua_socket_pool_size}, used only if the pool has no size yet.
      */
     public NativeResult setKeepalive(Object maxIdleMs, Object poolSize) {
         if (state != STATE_CONNECTED) {
             return NativeResult.error("cannot be reused in the current connection state: " + stateName());
         }
-        long idle = DEFAULT_KEEPALIVE_MS;
+        long idle = settings.keepaliveTimeout();
         if (maxIdleMs != null) {
             Integer n = ConnectOptions.integer(maxIdleMs);
             if (n == null || n < 0) {
@@ -151,7 +155,7 @@ public final class MysqlSession implements NativeHandle {
             }
             idle = n;
         }
-        int size = ConnectionPool.DEFAULT_SIZE;
+        int size = settings.poolSize();
         if (poolSize != null) {
             Integer n = ConnectOptions.integer(poolSize);
             if (n == null || n <= 0) {
@@ -330,7 +334,7 @@ public final class MysqlSession implements NativeHandle {
         }
         Promise<T> result = Promise.promise();
         AtomicBoolean settled = new AtomicBoolean();
-        long timer = vertx.setTimer(timeoutMs, t -> {
+        long timer = vertx.setTimer(readTimeoutMs, t -> {
             if (settled.compareAndSet(false, true)) {
                 c.close();
                 result.fail(MysqlErrors.TIMEOUT);

@@ -129,7 +129,7 @@ class MysqlConnectTest {
             nativeVertx.close().await();
         }
         try (RestyTester t = RestyTester.of(Resty.builder().workers(1).location("/t", l -> l.contentByLua(lua)))) {
-            assertThat(t.get("/t").run().body()).isEqualTo("nil failed to connect: Native transport is not available nil\n");
+            assertThat(t.get("/t").run().body()).isEqualTo("nil failed to connect: native transport is not available nil\n");
         }
     }
 
@@ -199,6 +199,20 @@ class MysqlConnectTest {
                 1
                 [{two:2}] 0
                 """);
+    }
+
+    @Test
+    void timeoutsDefaultToTheLuaSocketDirectives() throws Exception {
+        try (RestyTester t = RestyTester.of(Resty.builder().workers(1).location("/t", l -> l
+                .directive("lua_socket_read_timeout", List.of("200ms"))
+                .contentByLua("""
+                        local mysql = require "resty.mysql"
+                        local db = mysql:new()
+                        db:connect{ %s }
+                        ngx.say(db:query("select sleep(3)"))
+                        """.formatted(MariaDb.OPTS))))) {
+            assertThat(t.get("/t").run().body()).isEqualTo("nilfailed to receive packet header: timeout\n");
+        }
     }
 
     @Test
