@@ -69,6 +69,7 @@ public final class Resty implements AutoCloseable {
     private final Script init;
     private final Script initWorker;
     private final Script exitWorker;
+    private final dev.resty4j.core.metrics.RestyMetrics metrics;
     private volatile boolean closed;
 
     private Resty(Builder b) throws ScriptException {
@@ -99,6 +100,7 @@ public final class Resty implements AutoCloseable {
         this.init = b.init;
         this.initWorker = b.initWorker;
         this.exitWorker = b.exitWorker;
+        this.metrics = b.metrics;
         compileAll();
         this.pipeline = new RequestPipeline(this);
         int n = b.workers > 0 ? b.workers : Runtime.getRuntime().availableProcessors();
@@ -116,6 +118,7 @@ public final class Resty implements AutoCloseable {
             }
             ext.configure(this, claimed);
         }
+        metrics.bind(this);
         InitPhase.run(this);
     }
 
@@ -172,6 +175,11 @@ public final class Resty implements AutoCloseable {
 
     public RestyLogger logger() {
         return logger;
+    }
+
+    /** Where phase runs and finished requests are reported ({@link Builder#metrics}). */
+    public dev.resty4j.core.metrics.RestyMetrics metrics() {
+        return metrics;
     }
 
     /** Wall-clock milliseconds (replaceable for tests: {@link Builder#clock}). */
@@ -334,6 +342,7 @@ public final class Resty implements AutoCloseable {
         private final Map<String, List<String>> httpDirectives = new LinkedHashMap<>();
         private long maxScriptMillis = 0;
         private final List<dev.resty4j.config.Directive> extensionDirectives = new ArrayList<>();
+        private dev.resty4j.core.metrics.RestyMetrics metrics = dev.resty4j.core.metrics.RestyMetrics.NONE;
 
         private Builder() {
         }
@@ -423,6 +432,8 @@ public final class Resty implements AutoCloseable {
         public Builder httpDirective(String name, List<String> args) { httpDirectives.put(name, List.copyOf(args)); return this; }
         /** An http-level directive claimed by a {@link dev.resty4j.spi.RestyExtension} (e.g. an {@code upstream} block). */
         public Builder extensionDirective(dev.resty4j.config.Directive d) { extensionDirectives.add(d); return this; }
+        /** Reports phase runs and requests, e.g. {@code new MicrometerMetrics(registry)} (default: none). */
+        public Builder metrics(dev.resty4j.core.metrics.RestyMetrics m) { this.metrics = m; return this; }
         /** Per-phase script time budget in ms (0 = the engine's default). */
         public Builder maxScriptMillis(long ms) { this.maxScriptMillis = ms; return this; }
 
