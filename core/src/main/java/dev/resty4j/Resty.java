@@ -83,7 +83,11 @@ public final class Resty implements AutoCloseable {
         this.settings = new Settings(b.defaultType, b.clientMaxBodySize, b.codeCache, List.copyOf(b.packagePath),
                 Map.copyOf(b.env), Map.copyOf(b.httpDirectives), b.maxScriptMillis);
         Map<String, SharedDict> dicts = new LinkedHashMap<>();
-        b.sharedDicts.forEach((name, size) -> dicts.put(name, new MemorySharedDict(name, size, clock)));
+        b.sharedDicts.forEach((name, size) -> {
+            // A reload keeps a dict declared again with the same size, contents and all, as nginx's HUP keeps the zone.
+            SharedDict kept = b.inheritDictsFrom == null ? null : b.inheritDictsFrom.sharedDict(name);
+            dicts.put(name, kept != null && kept.capacity() == size ? kept : new MemorySharedDict(name, size, clock));
+        });
         dicts.putAll(b.customDicts);
         this.sharedDicts = Map.copyOf(dicts);
         List<ServerConfig> srv = new ArrayList<>();
@@ -118,8 +122,8 @@ public final class Resty implements AutoCloseable {
             }
             ext.configure(this, claimed);
         }
-        metrics.bind(this);
         InitPhase.run(this);
+        metrics.bind(this); // after init: an instance whose init failed is never reported on
     }
 
     /** Starts a builder. */
@@ -343,6 +347,7 @@ public final class Resty implements AutoCloseable {
         private long maxScriptMillis = 0;
         private final List<dev.resty4j.config.Directive> extensionDirectives = new ArrayList<>();
         private dev.resty4j.core.metrics.RestyMetrics metrics = dev.resty4j.core.metrics.RestyMetrics.NONE;
+        private Resty inheritDictsFrom;
 
         private Builder() {
         }
@@ -434,6 +439,11 @@ public final class Resty implements AutoCloseable {
         public Builder extensionDirective(dev.resty4j.config.Directive d) { extensionDirectives.add(d); return this; }
         /** Reports phase runs and requests, e.g. {@code new MicrometerMetrics(registry)} (default: none). */
         public Builder metrics(dev.resty4j.core.metrics.RestyMetrics m) { this.metrics = m; return this; }
+        /**
+         * For a reload ({@link ReloadableResty}): the shared dicts of {@code previous} that this config declares
+         * again with the same size are reused, contents included; the others start empty.
+         */
+        public Builder inheritSharedDicts(Resty previous) { this.inheritDictsFrom = previous; return this; }
         /** Per-phase script time budget in ms (0 = the engine's default). */
         public Builder maxScriptMillis(long ms) { this.maxScriptMillis = ms; return this; }
 

@@ -39,7 +39,7 @@ public final class Main {
 
     private static void usage() {
         System.err.println("""
-                usage: resty4j serve -c CONF [--listen HOST:PORT] [--workers N] [--admin HOST:PORT] [--warn-unknown]
+                usage: resty4j serve -c CONF [--listen HOST:PORT] [--workers N] [--admin HOST:PORT] [--pid FILE] [--warn-unknown]
                        resty4j check -c CONF
                        resty4j conformance --cases DIR [--report FILE] [--area NAME] [--id TEXT] [--host vertx|netty]""");
     }
@@ -94,6 +94,8 @@ public final class Main {
                 }
                 server.close();
             }));
+            String pid = option(args, "--pid");
+            HupReload.install(server, conf, pid != null ? Path.of(pid) : HupReload.defaultPidFile());
             for (int i = 0; i < server.resty().servers().size(); i++) {
                 System.out.println("resty4j: serving " + conf + " on port " + server.port(i));
             }

@@ -1,7 +1,7 @@
 package dev.resty4j.host.netty;
 
+import dev.resty4j.ReloadableResty;
 import dev.resty4j.Resty;
-import dev.resty4j.core.ServerConfig;
 import dev.resty4j.core.request.RequestFactory;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
@@ -46,12 +46,10 @@ public final class NettyHost {
     /** nginx's default {@code keepalive_timeout}. */
     static final int KEEPALIVE_TIMEOUT_S = 75;
 
-    private final Resty resty;
     private final RequestFactory requests;
 
-    private NettyHost(Resty resty, ServerConfig server) {
-        this.resty = resty;
-        this.requests = new RequestFactory(resty, server);
+    private NettyHost(RequestFactory requests) {
+        this.requests = requests;
     }
 
     /** A host for the first server block of {@code resty}. */
@@ -61,7 +59,15 @@ public final class NettyHost {
 
     /** A host for the given server block (config order). */
     public static NettyHost of(Resty resty, int serverIndex) {
-        return new NettyHost(resty, resty.servers().get(serverIndex));
+        return new NettyHost(new RequestFactory(resty, resty.servers().get(serverIndex)));
+    }
+
+    /**
+     * A host for a server block of a reloadable instance: each request runs on the version current when
+     * it arrives (see {@link ReloadableResty}).
+     */
+    public static NettyHost of(ReloadableResty resty, int serverIndex) {
+        return new NettyHost(new RequestFactory(resty::current, serverIndex));
     }
 
     /** A handler that answers every request itself (404 where no location matches). One per connection. */
@@ -98,10 +104,6 @@ public final class NettyHost {
      */
     public static HttpServerCodec codec() {
         return new HttpServerCodec(16 * 1024, 32 * 1024, 64 * 1024);
-    }
-
-    Resty resty() {
-        return resty;
     }
 
     RequestFactory requests() {

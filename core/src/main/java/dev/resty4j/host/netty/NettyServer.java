@@ -1,5 +1,6 @@
 package dev.resty4j.host.netty;
 
+import dev.resty4j.ReloadableResty;
 import dev.resty4j.Resty;
 import dev.resty4j.core.ServerConfig;
 import io.netty.bootstrap.ServerBootstrap;
@@ -13,6 +14,7 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntFunction;
 
 /**
  * A ready-made Netty server for a {@link Resty}: one listening channel per server block (at its
@@ -39,14 +41,23 @@ public final class NettyServer implements AutoCloseable {
      * address when {@code host} is not null (port 0: any free port, see {@link #port}).
      */
     public static NettyServer start(Resty resty, String host, int port) throws InterruptedException {
+        return start(resty.servers(), i -> NettyHost.of(resty, i), host, port);
+    }
+
+    /** Like {@link #start(Resty, String, int)}, each request served by the version current when it arrives. */
+    public static NettyServer start(ReloadableResty resty, String host, int port) throws InterruptedException {
+        return start(resty.current().servers(), i -> NettyHost.of(resty, i), host, port);
+    }
+
+    private static NettyServer start(List<ServerConfig> blocks, IntFunction<NettyHost> hosts, String host, int port)
+            throws InterruptedException {
         // Event loops only parse and write (scripts run on worker fibers), so two are plenty.
         NettyServer s = new NettyServer(new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory()));
         try {
-            List<ServerConfig> blocks = resty.servers();
             for (int i = 0; i < blocks.size(); i++) {
                 ServerConfig sc = blocks.get(i);
                 boolean override = i == 0 && host != null;
-                s.bind(NettyHost.of(resty, i), override ? host : sc.listenHost(), override ? port : sc.listenPort());
+                s.bind(hosts.apply(i), override ? host : sc.listenHost(), override ? port : sc.listenPort());
             }
             return s;
         } catch (InterruptedException | RuntimeException e) {

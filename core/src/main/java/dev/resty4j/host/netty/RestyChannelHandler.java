@@ -234,7 +234,7 @@ final class RestyChannelHandler extends ChannelDuplexHandler {
                     RequestContext req = ex.req;
                     req.worker().spawn(() -> {
                         req.worker().current(req);
-                        host.resty().pipeline().runLogPhase(req);
+                        req.resty().pipeline().runLogPhase(req);
                     });
                     responseEnded(ex, !f.isSuccess() || !ex.appKeepsAlive);
                 });
