@@ -138,6 +138,7 @@ public final class ReloadableResty implements AutoCloseable {
         Resty fresh = next.vertx(vertx).inheritSharedDicts(old).build();
         if (fresh.servers().size() != old.servers().size()) {
             fresh.close();
+            old.metrics().bind(old); // building bound the metrics' gauges to the refused instance
             throw new ScriptException("reload refused: the configuration has " + fresh.servers().size()
                     + " server block(s) instead of " + old.servers().size() + "; restart to change listeners");
         }
