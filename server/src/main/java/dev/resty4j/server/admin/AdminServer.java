@@ -7,7 +7,6 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
-import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -50,14 +49,13 @@ public final class AdminServer implements AutoCloseable {
     }
 
     private void handle(HttpServerRequest req, StatusPage page, Supplier<Resty> resty) {
-        Consumer<String> notFound = p -> req.response().setStatusCode(404).end("not found: " + p + "\n");
         switch (req.path()) {
             case "/metrics" -> req.response()
                     .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
                     .end(registry.scrape());
             case "/" -> req.response().putHeader("Content-Type", "text/html; charset=utf-8")
                     .end(page.render(resty.get()));
-            default -> notFound.accept(req.path());
+            default -> req.response().setStatusCode(404).end("not found: " + req.path() + "\n");
         }
     }
 
