@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Assumptions;
  * reachability (a failure with CI=true, a skip otherwise), unique table names, and SQL run from Java to
  * prepare and check what the scripts do.
  */
-final class MariaDb {
+public final class MariaDb {
 
     static final String HOST = "127.0.0.1";
     static final int PORT = 3306;
@@ -51,7 +51,7 @@ final class MariaDb {
     }
 
     /** Fails (CI=true) or skips the calling test when the server is not there. */
-    static void require() {
+    public static void require() {
         try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress(HOST, PORT), 2000);
         } catch (IOException e) {
@@ -64,12 +64,12 @@ final class MariaDb {
     }
 
     /** A table name no other test (or run) uses. */
-    static String table(String what) {
+    public static String table(String what) {
         return "r4j_" + what + "_" + ProcessHandle.current().pid() + "_" + TABLES.incrementAndGet();
     }
 
     /** Runs SQL on the tests' own connection (not through the binding). */
-    static synchronized RowSet<Row> sql(String sql) {
+    public static synchronized RowSet<Row> sql(String sql) {
         try {
             if (admin == null) {
                 vertx = Vertx.vertx();
@@ -82,7 +82,7 @@ final class MariaDb {
         }
     }
 
-    static void drop(String table) {
+    public static void drop(String table) {
         sql("drop table if exists " + table);
     }
 }

@@ -1,4 +1,7 @@
-package dev.resty4j.mysql;
+package dev.resty4j.examples;
+
+import dev.resty4j.mysql.MariaDb;
+import dev.resty4j.mysql.MysqlPools;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -18,7 +21,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The example {@code examples/mysql-user-lookup.conf}, served as {@code ./resty4j serve} would serve it
+ * The example {@code examples/conf/mysql-user-lookup.conf}, served as {@code ./resty4j serve} would serve it
  * (one worker, so the per-worker cache is observable) over real HTTP, with its users in MariaDB. The test
  * changes only the listen address and the users table's name (a fresh table per run).
  */
@@ -33,7 +36,7 @@ class MysqlUserLookupExampleTest {
 
     @Test
     void usersComeFromMariaDbOnceThenFromTheCache() throws Exception {
-        Path conf = Path.of(MysqlUserLookupExampleTest.class.getResource("/examples/mysql-user-lookup.conf").toURI());
+        Path conf = Path.of("conf/mysql-user-lookup.conf").toAbsolutePath();
         String users = MariaDb.table("users");
         MariaDb.sql("create table " + users + " (id int primary key, name varchar(100), email varchar(200))");
         MariaDb.sql("insert into " + users + " values (1, 'Ada Lovelace', 'ada@example.org'), (2, 'Alan Turing', 'alan@example.org')");
