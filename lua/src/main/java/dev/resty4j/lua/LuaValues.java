@@ -78,7 +78,8 @@ public final class LuaValues {
         if (v.type() == LuaValue.TNUMBER) {
             return LuaValue.valueOf(number(v.todouble()));
         }
-        return v.tostring();
+        // LuaJ's tostring() is nil for anything but strings and numbers; booleans, nil and tables print their name
+        return v.isstring() ? v.tostring() : LuaValue.valueOf(v.tojstring());
     }
 
     /**

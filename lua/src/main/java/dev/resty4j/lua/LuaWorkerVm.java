@@ -5,13 +5,17 @@ import dev.resty4j.core.engine.CompiledScript;
 import dev.resty4j.core.engine.ScriptError;
 import dev.resty4j.core.engine.WorkerVm;
 import dev.resty4j.core.request.RequestContext;
+import dev.resty4j.core.worker.Fiber;
 import dev.resty4j.core.worker.Worker;
 import dev.resty4j.lua.lib.Coroutines;
 import dev.resty4j.lua.lib.Lua51Compat;
 import dev.resty4j.lua.lib.NgxBaseLib;
 import dev.resty4j.lua.lib.NgxHeaderLib;
 import dev.resty4j.lua.lib.NgxReqLib;
+import dev.resty4j.lua.lib.NgxSemaphoreLib;
 import dev.resty4j.lua.lib.NgxSharedLib;
+import dev.resty4j.lua.lib.NgxThreadLib;
+import dev.resty4j.lua.lib.NgxTimerLib;
 import dev.resty4j.lua.lib.NgxVarLib;
 import dev.resty4j.lua.lib.Requires;
 import java.util.IdentityHashMap;
@@ -52,8 +56,11 @@ public final class LuaWorkerVm implements WorkerVm {
         NgxHeaderLib.install(this, ngx);
         NgxReqLib.install(this, ngx);
         NgxSharedLib.install(this, ngx);
+        NgxTimerLib.install(this, ngx);
+        NgxThreadLib.install(this, ngx);
         globals.set("ngx", ngx);
         Requires.install(this, globals);
+        NgxSemaphoreLib.install(this, globals);
     }
 
     public Worker worker() {
@@ -115,7 +122,7 @@ public final class LuaWorkerVm implements WorkerVm {
         } catch (LuaExit e) {
             return null;
         } catch (LuaError e) {
-            if (e.getCause() instanceof LuaExit) {
+            if (isExit(e)) {
                 return null;
             }
             throw scriptError(e);
@@ -127,7 +134,7 @@ public final class LuaWorkerVm implements WorkerVm {
     }
 
     /** Converts a LuaJ error into the core's script error, with Lua's message text. */
-    static ScriptError scriptError(LuaError e) {
+    public static ScriptError scriptError(LuaError e) {
         LuaValue obj = e.getMessageObject();
         String msg;
         if (obj != null && !obj.isnil() && !obj.isstring()) {
@@ -161,9 +168,10 @@ public final class LuaWorkerVm implements WorkerVm {
         return LuaExit.INSTANCE;
     }
 
-    /** True for the error that unwinds after ngx.exit (pcall must not catch it). */
+    /** True for the error that unwinds after ngx.exit or a kill of the thread (pcall must not catch it). */
     public static boolean isExit(Throwable t) {
-        return t instanceof LuaExit || (t instanceof LuaError le && le.getCause() instanceof LuaExit);
+        return t instanceof LuaExit || t instanceof Fiber.Killed
+                || (t instanceof LuaError le && (le.getCause() instanceof LuaExit || le.getCause() instanceof Fiber.Killed));
     }
 
     @Override

@@ -21,6 +21,12 @@ public final class Sleep {
             worker.yieldWorker();
             return;
         }
-        worker.await(worker.resty().vertx().timer(ms));
+        io.vertx.core.Timer timer = worker.resty().vertx().timer(ms);
+        try {
+            worker.await(timer);
+        } catch (dev.resty4j.core.worker.Fiber.Killed k) {
+            timer.cancel(); // the thread was killed (ngx.thread.kill, ngx.exit elsewhere): drop its timer
+            throw k;
+        }
     }
 }

@@ -31,6 +31,10 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>The permit is fair (FIFO), so a fiber resuming after I/O queues behind requests that were already
  * waiting, and no request starves.
+ *
+ * <p>Light threads, {@code ngx.thread.wait} and the rules for which thread of a request runs next live in
+ * {@link Fiber}; this class only tracks the running fiber and lets a suspending fiber hand the worker to
+ * the next thread of its request ({@link Fiber}'s posted queue) instead of the fair queue.
  */
 public final class Worker {
 
@@ -42,11 +46,15 @@ public final class Worker {
     private final AtomicInteger activeFibers = new AtomicInteger();
     private volatile boolean exiting;
     private RequestContext current;
+    /** The fiber holding the worker (null between fibers). */
+    private Fiber fiber;
+    private final dev.resty4j.core.timer.Timers timers;
 
     public Worker(Resty resty, int id) {
         this.resty = resty;
         this.id = id;
         this.fibers = Thread.ofVirtual().name("resty4j-worker-" + id + "-fiber-", 0).factory();
+        this.timers = new dev.resty4j.core.timer.Timers(this);
     }
 
     /** Creates this worker's VMs; called once, before any fiber runs. */
@@ -92,6 +100,20 @@ public final class Worker {
         this.current = req;
     }
 
+    /** The fiber holding this worker: the running entry or light thread (null outside fibers). */
+    public Fiber fiber() {
+        return fiber;
+    }
+
+    void fiber(Fiber f) {
+        this.fiber = f;
+    }
+
+    /** This worker's {@code ngx.timer} timers. */
+    public dev.resty4j.core.timer.Timers timers() {
+        return timers;
+    }
+
     /** Number of fibers started and not yet finished (requests and timers in flight). */
     public int activeFibers() {
         return activeFibers.get();
@@ -107,15 +129,34 @@ public final class Worker {
             permit.acquireUninterruptibly();
             try {
                 current = null;
+                fiber = new Fiber(this);
                 task.run();
             } catch (Throwable t) {
                 resty.logger().internalError("uncaught error in worker " + id + " fiber", t);
             } finally {
                 current = null;
+                fiber = null;
                 permit.release();
                 activeFibers.decrementAndGet();
             }
         }).start();
+    }
+
+    /** Starts the virtual thread of a light thread; it runs holding the worker its spawner hands it. */
+    void startFiberThread(Runnable body) {
+        fibers.newThread(body).start();
+    }
+
+    void acquirePermit() {
+        permit.acquireUninterruptibly();
+    }
+
+    void releasePermit() {
+        permit.release();
+    }
+
+    boolean othersWaiting() {
+        return permit.hasQueuedThreads();
     }
 
     /**
@@ -124,7 +165,15 @@ public final class Worker {
      * Must be called from a fiber holding this worker. The current request is restored afterwards.
      */
     public <T> T await(Future<T> future) {
-        if (!future.isComplete()) {
+        Fiber f = fiber;
+        if (f != null) {
+            // a killed fiber unwinds; it must not wait again (e.g. from a handler run while unwinding)
+            f.checkKilled();
+            if (!future.isComplete()) {
+                f.suspendUntil(future);
+                f.checkKilled();
+            }
+        } else if (!future.isComplete()) {
             RequestContext saved = current;
             permit.release();
             try {
@@ -142,6 +191,13 @@ public final class Worker {
 
     /** Lets the other fibers waiting for this worker run first ({@code ngx.sleep(0)}). */
     public void yieldWorker() {
+        Fiber f = fiber;
+        if (f != null) {
+            f.checkKilled();
+            f.yieldWorker();
+            f.checkKilled();
+            return;
+        }
         if (!permit.hasQueuedThreads()) {
             return;
         }

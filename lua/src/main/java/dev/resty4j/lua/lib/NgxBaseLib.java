@@ -109,7 +109,11 @@ public final class NgxBaseLib {
             return LuaValue.NONE;
         }));
         ngx.set("sleep", new NgxFunction("sleep", a -> {
-            Sleep.sleep(vm.worker(), vm.request(), a.checkdouble(1));
+            LuaValue seconds = a.arg1().tonumber();
+            if (seconds.isnil()) {
+                throw new NgxApiException("bad argument #1 to 'sleep' (number expected, got " + a.arg1().typename() + ")");
+            }
+            Sleep.sleep(vm.worker(), vm.request(), seconds.todouble());
             return LuaValue.NONE;
         }));
         ngx.set("get_phase", new NgxFunction("get_phase", a -> {
