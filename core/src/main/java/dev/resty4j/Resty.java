@@ -127,6 +127,15 @@ public final class Resty implements AutoCloseable {
         return new VertxHost(this, servers.get(serverIndex));
     }
 
+    /**
+     * A Vert.x Web route handler for the first server block: resty4j locations answer what they produce;
+     * everything else (locations with only rewrite/access scripts, or no matching location) continues to
+     * the router's next handler after the scripts let it through. Needs vertx-web on the class path.
+     */
+    public io.vertx.core.Handler<io.vertx.ext.web.RoutingContext> routeHandler() {
+        return new dev.resty4j.host.vertx.RestyRouteHandler(this, servers.get(0));
+    }
+
     /** The shared dict declared under that name, or null. */
     public SharedDict sharedDict(String name) {
         return sharedDicts.get(name);

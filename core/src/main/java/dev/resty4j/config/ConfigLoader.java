@@ -26,11 +26,11 @@ public final class ConfigLoader {
 
     /** Directives accepted and ignored because they only tune nginx internals (documented in the README). */
     public static final Set<String> NO_OPS = Set.of(
-            "worker_processes", "worker_connections", "worker_rlimit_nofile", "worker_cpu_affinity", "events", "daemon",
+            "worker_connections", "worker_rlimit_nofile", "worker_cpu_affinity", "events", "daemon",
             "master_process", "pid", "user", "pcre_jit", "thread_pool", "timer_resolution", "lock_file",
             "sendfile", "tcp_nopush", "tcp_nodelay", "keepalive_timeout", "keepalive_requests", "access_log",
             "log_format", "types", "server_tokens", "charset", "etag", "if_modified_since", "chunked_transfer_encoding",
-            "client_body_buffer_size", "client_body_timeout", "client_header_timeout", "client_body_in_file_only",
+            "client_body_buffer_size", "lua_code_cache", "client_body_timeout", "client_header_timeout", "client_body_in_file_only",
             "client_body_temp_path", "client_header_buffer_size", "large_client_header_buffers", "send_timeout",
             "lua_package_cpath", "lua_socket_buffer_size", "lua_socket_log_errors", "lua_socket_pool_size",
             "lua_socket_keepalive_timeout", "lua_socket_connect_timeout", "lua_socket_send_timeout",
@@ -62,6 +62,9 @@ public final class ConfigLoader {
     private final Path baseDir;
     private final Resty.Builder builder;
     private final Map<String, Directive> serverLevelPhases = new HashMap<>();
+    /** http-level directives that nginx merges into every location (lua_need_request_body, add_header, …). */
+    private final List<Directive> httpInherited = new ArrayList<>();
+    private static final Set<String> INHERITED = Set.of("lua_need_request_body", "more_clear_headers", "add_header");
 
     private ConfigLoader(Options options, String fileName, Path baseDir, Resty.Builder builder) {
         this.options = options;
@@ -74,7 +77,7 @@ public final class ConfigLoader {
     public static Resty.Builder load(Path file, Options options) throws ConfigException {
         List<Directive> tree = ConfigParser.parse(file);
         Path dir = file.toAbsolutePath().getParent();
-        ConfigLoader l = new ConfigLoader(options, file.getFileName().toString(), dir, Resty.builder());
+        ConfigLoader l = new ConfigLoader(options, file.getFileName().toString(), dir, Resty.builder().workers(1));
         l.main(tree);
         return l.builder;
     }
@@ -82,7 +85,7 @@ public final class ConfigLoader {
     /** Loads config text (fragments allowed: a bare server or location list). */
     public static Resty.Builder load(String text, String fileName, Path baseDir, Options options) throws ConfigException {
         List<Directive> tree = ConfigParser.parse(text, fileName, baseDir);
-        ConfigLoader l = new ConfigLoader(options, fileName, baseDir, Resty.builder());
+        ConfigLoader l = new ConfigLoader(options, fileName, baseDir, Resty.builder().workers(1));
         l.main(tree);
         return l.builder;
     }
@@ -100,6 +103,7 @@ public final class ConfigLoader {
                 case "events" -> { }
                 case "env" -> builder.env(stripEnvValue(arg(d, 0)));
                 case "error_log" -> errorLog(d);
+                case "worker_processes" -> workers(d);
                 case "location" -> bareLocations.add(d);
                 default -> httpLevel.add(d);
             }
@@ -132,15 +136,20 @@ public final class ConfigLoader {
                         builder.initWorker(script(d, "init_worker_by_lua"));
                 case "exit_worker_by_lua", "exit_worker_by_lua_block", "exit_worker_by_lua_file" ->
                         builder.exitWorker(script(d, "exit_worker_by_lua"));
-                case "lua_package_path" -> builder.packagePath(arg(d, 0).replace("$prefix", baseDir.toString())
-                        .replace("${prefix}", baseDir.toString()));
+                case "lua_package_path" -> builder.packagePath(arg(d, 0).replace("${prefix}", prefix().toString())
+                        .replace("$prefix", prefix().toString()));
                 case "lua_code_cache" -> builder.codeCache(onOff(d));
                 case "default_type" -> builder.defaultType(arg(d, 0));
                 case "client_max_body_size" -> builder.clientMaxBodySize(size(d));
                 case "env" -> builder.env(stripEnvValue(arg(d, 0)));
                 case "error_log" -> errorLog(d);
                 case "include" -> { } // expanded by the parser
+                case "worker_processes" -> workers(d);
                 default -> {
+                    if (INHERITED.contains(d.name())) {
+                        httpInherited.add(d);
+                        continue;
+                    }
                     if (isPhaseDirective(d.name())) {
                         serverLevelPhases.put(phaseOf(d).phaseName(), d);
                     } else {
@@ -154,7 +163,7 @@ public final class ConfigLoader {
 
     private void server(Directive srv) throws ConfigException {
         Map<String, Directive> serverPhases = new HashMap<>(serverLevelPhases);
-        List<Directive> serverDirectives = new ArrayList<>();
+        List<Directive> serverDirectives = new ArrayList<>(httpInherited);
         String[] listen = {"0.0.0.0", "80"};
         String[] name = {"localhost"};
         List<Directive> locations = new ArrayList<>();
@@ -225,6 +234,7 @@ public final class ConfigLoader {
                     }
                 }
                 case "lua_need_request_body" -> lb.needRequestBody(onOff(c));
+                case "lua_code_cache" -> builder.codeCache(onOff(c));
                 case "client_max_body_size" -> lb.clientMaxBodySize(size(c));
                 case "proxy_pass" -> lb.directive(c.name(), c.args());
                 case "if", "rewrite", "try_files", "alias" -> {
@@ -328,6 +338,26 @@ public final class ConfigLoader {
             return new String[] {"0.0.0.0", a};
         }
         return new String[] {a, "80"};
+    }
+
+    /** nginx's prefix: the directory above {@code conf/} when the config lives there (as with {@code nginx -p}), else the config's directory. */
+    private Path prefix() {
+        Path name = baseDir.getFileName();
+        return name != null && name.toString().equals("conf") && baseDir.getParent() != null ? baseDir.getParent() : baseDir;
+    }
+
+    /** {@code worker_processes N|auto}; nginx's default is 1, and so is a config's without the directive. */
+    private void workers(Directive d) throws ConfigException {
+        String v = arg(d, 0);
+        if (v.equals("auto")) {
+            builder.workers(Runtime.getRuntime().availableProcessors());
+            return;
+        }
+        try {
+            builder.workers(Integer.parseInt(v));
+        } catch (NumberFormatException e) {
+            throw error(d, "invalid value \"" + v + "\" in \"worker_processes\" directive");
+        }
     }
 
     private void errorLog(Directive d) throws ConfigException {

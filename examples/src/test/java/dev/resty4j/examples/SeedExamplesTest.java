@@ -29,8 +29,9 @@ class SeedExamplesTest {
                 HttpResponse.BodyHandlers.ofString());
     }
 
+    /** As {@code ./resty4j serve -c CONF --listen 127.0.0.1:0 --workers 2}. */
     private static RestyServer serve(String conf) throws Exception {
-        return RestyServer.start(Path.of(conf), "127.0.0.1:0", null, null, null, ConfigLoader.Options.strict());
+        return RestyServer.start(Path.of(conf), "127.0.0.1:0", null, b -> b.workers(2), ConfigLoader.Options.strict());
     }
 
     @Test

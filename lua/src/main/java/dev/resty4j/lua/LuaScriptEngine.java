@@ -32,7 +32,9 @@ public final class LuaScriptEngine implements ScriptEngine {
     static Prototype compile(String source, String chunkName) throws ScriptException {
         try {
             // Lua sources are bytes: scripts written in UTF-8 keep their bytes.
-            return LuaC.instance.compile(new ByteArrayInputStream(source.getBytes(StandardCharsets.UTF_8)), chunkName);
+            // "=" makes Lua use the name as is ("content_by_lua(nginx.conf:12):3: ..."), "@" marks a file.
+            String name = chunkName.startsWith("@") || chunkName.startsWith("=") ? chunkName : "=" + chunkName;
+            return LuaC.instance.compile(new ByteArrayInputStream(source.getBytes(StandardCharsets.UTF_8)), name);
         } catch (LuaError e) {
             throw new ScriptException("failed to compile " + chunkName + ": " + e.getMessage(), e);
         } catch (java.io.IOException e) {

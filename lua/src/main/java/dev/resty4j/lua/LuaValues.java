@@ -75,11 +75,17 @@ public final class LuaValues {
 
     /** {@code tostring} with Lua 5.1 number formatting. */
     public static LuaValue tostring(LuaValue v) {
-        if (v.type() == LuaValue.TNUMBER) {
-            return LuaValue.valueOf(number(v.todouble()));
-        }
-        // LuaJ's tostring() is nil for anything but strings and numbers; booleans, nil and tables print their name
-        return v.isstring() ? v.tostring() : LuaValue.valueOf(v.tojstring());
+        return switch (v.type()) {
+            case LuaValue.TNUMBER -> LuaValue.valueOf(number(v.todouble()));
+            case LuaValue.TSTRING -> v;
+            case LuaValue.TTABLE, LuaValue.TFUNCTION, LuaValue.TUSERDATA, LuaValue.TTHREAD -> {
+                // LuaJIT prints addresses as "table: 0x…"; LuaJ prints "table: 1b2c3d".
+                String s = v.tojstring();
+                int colon = s.indexOf(": ");
+                yield LuaValue.valueOf(colon > 0 && !s.startsWith("0x", colon + 2) ? s.substring(0, colon + 2) + "0x" + s.substring(colon + 2) : s);
+            }
+            default -> LuaValue.valueOf(v.tojstring());
+        };
     }
 
     /**
@@ -96,23 +102,20 @@ public final class LuaValues {
             case LuaValue.TNIL -> out.writeBytes("nil".getBytes(StandardCharsets.ISO_8859_1));
             case LuaValue.TBOOLEAN -> out.writeBytes((v.toboolean() ? "true" : "false").getBytes(StandardCharsets.ISO_8859_1));
             case LuaValue.TTABLE -> {
+                // An array table may have holes (printed as "nil"); any other key is an error, as in OpenResty.
                 LuaTable t = (LuaTable) v;
-                int n = t.length();
+                int n = 0;
                 LuaValue k = LuaValue.NIL;
-                int count = 0;
                 while (true) {
                     var next = t.next(k);
                     k = next.arg1();
                     if (k.isnil()) {
                         break;
                     }
-                    count++;
-                    if (!k.isinttype() || k.toint() < 1 || k.toint() > n) {
+                    if (!k.isinttype() || k.toint() < 1) {
                         throw new NgxApiException("bad argument #" + argIndex + " to '" + fn + "' (non-array table found)");
                     }
-                }
-                if (count != n) {
-                    throw new NgxApiException("bad argument #" + argIndex + " to '" + fn + "' (non-array table found)");
+                    n = Math.max(n, k.toint());
                 }
                 for (int i = 1; i <= n; i++) {
                     flatten(t.get(i), out, fn, argIndex, ngxNull);

@@ -9,8 +9,10 @@ import dev.resty4j.core.worker.Fiber;
 import dev.resty4j.core.worker.Worker;
 import dev.resty4j.lua.lib.Coroutines;
 import dev.resty4j.lua.lib.Lua51Compat;
+import dev.resty4j.lua.lib.NativeModules;
 import dev.resty4j.lua.lib.NgxBaseLib;
 import dev.resty4j.lua.lib.NgxHeaderLib;
+import dev.resty4j.lua.lib.NgxLocationLib;
 import dev.resty4j.lua.lib.NgxReqLib;
 import dev.resty4j.lua.lib.NgxSemaphoreLib;
 import dev.resty4j.lua.lib.NgxSharedLib;
@@ -56,10 +58,16 @@ public final class LuaWorkerVm implements WorkerVm {
         NgxHeaderLib.install(this, ngx);
         NgxReqLib.install(this, ngx);
         NgxSharedLib.install(this, ngx);
+        NgxLocationLib.install(this, ngx);
         NgxTimerLib.install(this, ngx);
         NgxThreadLib.install(this, ngx);
         globals.set("ngx", ngx);
         Requires.install(this, globals);
+        LuaTable loaded = globals.get("package").get("loaded").checktable();
+        loaded.set("ngx", ngx);
+        // OpenResty preloads lua-resty-core; its functions are built in here, so the module is an empty marker.
+        loaded.set("resty.core", new LuaTable());
+        NativeModules.install(this, globals.get("package").get("preload").checktable());
         NgxSemaphoreLib.install(this, globals);
     }
 
@@ -159,6 +167,9 @@ public final class LuaWorkerVm implements WorkerVm {
 
     /** LuaJ prints "chunk:3 message"; Lua and OpenResty print "chunk:3: message". */
     public static String luaPosition(String msg) {
+        if (msg.startsWith("=") || msg.startsWith("@")) {
+            msg = msg.substring(1); // LuaJ prints the raw chunk name; Lua strips the marker
+        }
         java.util.regex.Matcher m = LUAJ_POSITION.matcher(msg);
         return m.lookingAt() ? m.group(1) + ": " + msg.substring(m.end()) : msg;
     }
@@ -172,6 +183,20 @@ public final class LuaWorkerVm implements WorkerVm {
     public static boolean isExit(Throwable t) {
         return t instanceof LuaExit || t instanceof Fiber.Killed
                 || (t instanceof LuaError le && (le.getCause() instanceof LuaExit || le.getCause() instanceof Fiber.Killed));
+    }
+
+    /**
+     * A fiber's own VM state is its phase arguments (its running coroutine lives in the fiber itself, see
+     * {@link Coroutines}).
+     */
+    @Override
+    public Object suspendFiber() {
+        return phaseArgs;
+    }
+
+    @Override
+    public void resumeFiber(Object state) {
+        phaseArgs = (Object[]) state;
     }
 
     @Override

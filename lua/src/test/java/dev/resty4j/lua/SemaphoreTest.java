@@ -21,7 +21,7 @@ class SemaphoreTest {
     }
 
     @Test
-    void postWakesTheLongestWaitingThreadsFirst() throws Exception {
+    void postGrantsResourcesToTheLongestWaitingThreadsFirst() throws Exception {
         try (LuaServer s = LuaServer.content("""
                 local sem = require("ngx.semaphore").new(0)
                 local order = {}
@@ -36,6 +36,7 @@ class SemaphoreTest {
                 ngx.say(sem:post(2))
                 ngx.thread.wait(a)
                 ngx.thread.wait(b)
+                table.sort(order) -- a and b were granted in order; they resume in either order
                 ngx.say(table.concat(order, " "), ", count: ", sem:count())
                 sem:post()
                 ngx.thread.wait(c)

@@ -23,8 +23,8 @@ final class Conformance {
         try {
             CaseServerFactory vertxHost = (conf, port) -> {
                 List<String> lines = new CopyOnWriteArrayList<>();
-                RestyServer server = RestyServer.start(conf, null, vertx, LogLevel.DEBUG,
-                        rec -> lines.add(rec.line()), ConfigLoader.Options.strict());
+                RestyServer server = RestyServer.start(conf, null, vertx,
+                        b -> b.logLevel(LogLevel.DEBUG).logSink(rec -> lines.add(rec.line())), ConfigLoader.Options.strict());
                 return new CaseServer() {
                     @Override
                     public List<String> logLines() {

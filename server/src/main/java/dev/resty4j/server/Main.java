@@ -38,7 +38,7 @@ public final class Main {
 
     private static void usage() {
         System.err.println("""
-                usage: resty4j serve -c CONF [--listen HOST:PORT] [--warn-unknown]
+                usage: resty4j serve -c CONF [--listen HOST:PORT] [--workers N] [--warn-unknown]
                        resty4j check -c CONF
                        resty4j conformance --cases DIR [--report FILE] [--area NAME] [--id TEXT] [--host vertx]""");
     }
@@ -71,7 +71,13 @@ public final class Main {
     static int serve(String[] args) {
         Path conf = conf(args);
         try {
-            RestyServer server = RestyServer.start(conf, option(args, "--listen"), null, null, null, options(args));
+            String workers = option(args, "--workers");
+            RestyServer server = RestyServer.start(conf, option(args, "--listen"), null,
+                    b -> {
+                        if (workers != null) {
+                            b.workers(Integer.parseInt(workers));
+                        }
+                    }, options(args));
             Runtime.getRuntime().addShutdownHook(new Thread(server::close));
             for (int i = 0; i < server.resty().servers().size(); i++) {
                 System.out.println("resty4j: serving " + conf + " on port " + server.port(i));

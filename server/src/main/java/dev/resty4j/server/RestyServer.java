@@ -5,8 +5,6 @@ import dev.resty4j.config.ConfigException;
 import dev.resty4j.config.ConfigLoader;
 import dev.resty4j.core.ServerConfig;
 import dev.resty4j.core.engine.ScriptException;
-import dev.resty4j.core.log.LogLevel;
-import dev.resty4j.core.log.LogRecord;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -36,21 +34,17 @@ public final class RestyServer implements AutoCloseable {
      * Loads and starts.
      *
      * @param listenOverride "HOST:PORT" for the first server block, or null to use the config's
-     * @param logLevel       overrides the config's error_log level, or null
-     * @param logSink        receives every log line, or null
+     * @param customize      adjusts the loaded configuration before it is built (log level, sinks, workers), or null
      */
-    public static RestyServer start(Path conf, String listenOverride, Vertx vertx, LogLevel logLevel,
-                                    Consumer<LogRecord> logSink, ConfigLoader.Options options)
+    public static RestyServer start(Path conf, String listenOverride, Vertx vertx, Consumer<Resty.Builder> customize,
+                                    ConfigLoader.Options options)
             throws ConfigException, ScriptException {
         boolean owns = vertx == null;
         Vertx v = owns ? Vertx.vertx() : vertx;
         try {
             Resty.Builder b = ConfigLoader.load(conf, options).vertx(v);
-            if (logLevel != null) {
-                b.logLevel(logLevel);
-            }
-            if (logSink != null) {
-                b.logSink(logSink);
+            if (customize != null) {
+                customize.accept(b);
             }
             Resty resty = b.build();
             RestyServer s = new RestyServer(v, owns, resty);

@@ -37,7 +37,7 @@ public final class Control {
         if (req.headersSent()) {
             throw new NgxApiException("attempt to call ngx.redirect after sending out the headers");
         }
-        HeaderValidation.checkValue("Location", uri);
+        HeaderValidation.checkRedirect(uri);
         req.responseHeaders().set("Location", uri);
         req.exitStatus(status);
     }

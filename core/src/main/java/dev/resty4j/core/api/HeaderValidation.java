@@ -1,33 +1,55 @@
 package dev.resty4j.core.api;
 
 /**
- * Refuses header names and values that would let a script inject extra header lines or split the
- * response: CR, LF and other control characters. OpenResty escapes such bytes; resty4j refuses them with
- * an error the script sees, so a bad value is never sent.
+ * Keeps scripts from injecting header lines or splitting the response: control characters (CR, LF, …) in
+ * header values, and control characters, spaces and colons in header names, are percent-escaped
+ * ({@code %0D%0A}) before anything is sent, exactly as OpenResty does, so the script's data survives
+ * visibly and nothing reaches the wire raw. Redirect targets with such bytes are refused
+ * ({@link #checkRedirect}), as in OpenResty.
  */
 public final class HeaderValidation {
+
+    private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 
     private HeaderValidation() {
     }
 
-    public static void checkName(String name) {
+    /** The header name as it will be sent. */
+    public static String name(String name) {
         if (name == null || name.isEmpty()) {
             throw new NgxApiException("invalid header name \"\"");
         }
-        for (int i = 0; i < name.length(); i++) {
-            char c = name.charAt(i);
-            if (c <= ' ' || c == ':' || c >= 0x7f) {
-                throw new NgxApiException("invalid header name \"" + printable(name) + "\"");
-            }
-        }
+        return escape(name, true);
     }
 
-    public static void checkValue(String name, String value) {
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            if ((c < ' ' && c != '\t') || c == 0x7f) {
-                throw new NgxApiException("invalid header value for \"" + printable(name) + "\": \""
-                        + printable(value) + "\" (control character)");
+    /** The header value as it will be sent. */
+    public static String value(String value) {
+        return escape(value, false);
+    }
+
+    private static String escape(String s, boolean isName) {
+        StringBuilder out = null;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            boolean bad = (c < ' ' && c != '\t') || c == 0x7f || (isName && (c == ' ' || c == ':' || c == '\t'));
+            if (bad) {
+                if (out == null) {
+                    out = new StringBuilder(s.length() + 8).append(s, 0, i);
+                }
+                out.append('%').append(HEX[(c >> 4) & 0xf]).append(HEX[c & 0xf]);
+            } else if (out != null) {
+                out.append(c);
+            }
+        }
+        return out == null ? s : out.toString();
+    }
+
+    /** ngx.redirect refuses targets with CR, LF and other control bytes. */
+    public static void checkRedirect(String uri) {
+        for (int i = 0; i < uri.length(); i++) {
+            char c = uri.charAt(i);
+            if (c < ' ' || c == 0x7f) {
+                throw new NgxApiException(String.format("unsafe byte \"0x%02x\" in redirect uri \"%s\"", (int) c, printable(uri)));
             }
         }
     }
@@ -36,7 +58,7 @@ public final class HeaderValidation {
         StringBuilder sb = new StringBuilder(s.length());
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
-            if (c < ' ' || c == 0x7f) {
+            if (c < ' ' || c == 0x7f || c == '\\' || c == '"') {
                 sb.append(String.format("\\x%02X", (int) c));
             } else {
                 sb.append(c);

@@ -34,7 +34,7 @@ public final class Output {
         if (req.eof()) {
             return false; // the header filter replaced the response
         }
-        if ("HEAD".equals(req.method())) {
+        if (req.headerOnly()) {
             return true;
         }
         if (req.location() != null && req.location().script(dev.resty4j.Phase.BODY_FILTER) != null) {
@@ -91,7 +91,7 @@ public final class Output {
         if (req.eof()) {
             return;
         }
-        if (!"HEAD".equals(req.method()) && req.location() != null
+        if (!req.headerOnly() && req.location() != null
                 && req.location().script(dev.resty4j.Phase.BODY_FILTER) != null) {
             Object[] args = BodyFilterPhase.filter(req, new byte[0], true);
             byte[] last = (byte[]) args[0];

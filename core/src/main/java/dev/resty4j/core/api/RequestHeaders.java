@@ -35,12 +35,12 @@ public final class RequestHeaders {
     /** {@code ngx.req.set_header(name, value)}: value null clears; a list sets several lines. */
     public static void set(RequestContext req, String name, List<String> values) {
         Contexts.check(req, Contexts.REQ_HEADER_WRITE);
-        HeaderValidation.checkName(name);
+        name = HeaderValidation.name(name.replace('_', '-'));
+        List<String> escaped = new ArrayList<>(values.size());
         for (String v : values) {
-            HeaderValidation.checkValue(name, v);
+            escaped.add(HeaderValidation.value(v));
         }
-        name = name.replace('_', '-');
-        req.requestHeaders().setAll(name, values);
+        req.requestHeaders().setAll(name, escaped);
     }
 
     public static void clear(RequestContext req, String name) {

@@ -50,10 +50,13 @@ public final class ResponseHeaders {
         if (req.headersSent()) {
             throw new NgxApiException("attempt to set ngx.header." + name + " after sending out response headers");
         }
-        HeaderValidation.checkName(n);
+        n = HeaderValidation.name(n);
         Headers out = req.responseHeaders();
         if (value == null) {
             out.remove(n);
+            if (n.equalsIgnoreCase("Content-Type")) {
+                req.contentTypeCleared(true);
+            }
             return;
         }
         List<String> values = new ArrayList<>();
@@ -64,8 +67,15 @@ public final class ResponseHeaders {
         } else {
             values.add(value.toString());
         }
-        for (String v : values) {
-            HeaderValidation.checkValue(n, v);
+        for (int i = 0; i < values.size(); i++) {
+            values.set(i, HeaderValidation.value(values.get(i)));
+        }
+        if (n.equalsIgnoreCase("Content-Length")) {
+            for (String v : values) {
+                if (v.isEmpty() || !v.chars().allMatch(Character::isDigit)) {
+                    throw new NgxApiException("invalid value for Content-Length: \"" + v + "\"");
+                }
+            }
         }
         if (values.isEmpty()) {
             out.remove(n);

@@ -76,6 +76,12 @@ public final class Variables {
         };
     }
 
+    /** {@code $N} ({@code ngx.var[N]}): a capture group of the regex location, or null. */
+    public static String capture(RequestContext req, int n) {
+        String[] c = req.captures();
+        return c == null || n < 1 || n >= c.length ? null : c[n];
+    }
+
     /** Assigns {@code $name} ({@code ngx.var.name = value}); null clears a user variable. */
     public static void set(RequestContext req, String name, String value) {
         String n = name.toLowerCase(Locale.ROOT);

@@ -19,6 +19,19 @@ public interface WorkerVm extends AutoCloseable {
      */
     String run(CompiledScript script, RequestContext req, Object[] args);
 
+    /**
+     * Called when the current fiber suspends (waits for I/O): returns the VM state that belongs to that
+     * fiber (e.g. the running coroutine) so {@link #resumeFiber} can put it back when the fiber resumes,
+     * after other fibers used the VM meanwhile.
+     */
+    default Object suspendFiber() {
+        return null;
+    }
+
+    /** Restores what {@link #suspendFiber} returned. */
+    default void resumeFiber(Object state) {
+    }
+
     /** Releases the VM. */
     @Override
     void close();

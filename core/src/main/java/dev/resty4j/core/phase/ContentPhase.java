@@ -32,7 +32,18 @@ final class ContentPhase {
             Output.finish(req);
             return Step.FINISHED;
         }
+        if (req.contentFallback() != null) {
+            handOff(req);
+            return Step.FINISHED;
+        }
         SpecialResponse.send(req, 404);
         return Step.FINISHED;
+    }
+
+    /** Gives the request to the embedding application's next handler. */
+    static void handOff(RequestContext req) {
+        req.handedOff(true);
+        req.eof(true);
+        req.contentFallback().run();
     }
 }

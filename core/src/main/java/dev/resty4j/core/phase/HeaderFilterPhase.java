@@ -29,7 +29,7 @@ public final class HeaderFilterPhase {
         Location loc = req.location();
         Headers out = req.responseHeaders();
         int status = req.status();
-        if (status != 204 && status != 304 && !out.contains("Content-Type")) {
+        if (status != 204 && status != 304 && !out.contains("Content-Type") && !req.contentTypeCleared()) {
             String type = loc != null && loc.defaultType() != null ? loc.defaultType() : req.resty().settings().defaultType();
             if (type != null && !type.isEmpty()) {
                 out.add("Content-Type", type);
@@ -62,6 +62,7 @@ public final class HeaderFilterPhase {
             }
             clearHeaders(req, loc);
         }
+        NotModified.apply(req);
         req.headersSent(true);
     }
 
@@ -94,7 +95,7 @@ public final class HeaderFilterPhase {
         req.clearPending();
         req.status(status);
         req.responseHeaders().remove("Content-Length");
-        byte[] page = "HEAD".equals(req.method()) ? new byte[0] : SpecialResponse.page(status);
+        byte[] page = req.headerOnly() ? new byte[0] : SpecialResponse.page(status);
         if (page.length > 0) {
             req.responseHeaders().set("Content-Type", "text/html");
             req.addPending(page);

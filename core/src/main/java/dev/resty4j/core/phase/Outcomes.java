@@ -38,11 +38,16 @@ final class Outcomes {
 
     /** Ends the request with an exit status. */
     static void finish(RequestContext req, int status) {
-        if (status == NGX_ERROR) {
+        if (status < 0) {
+            // ngx.ERROR, and ngx.AGAIN / ngx.DONE, which make no sense as a request's end: 500, as nginx.
             fail(req);
             return;
         }
         if (req.headersSent()) {
+            if (status >= 300 && status != req.status()) {
+                req.resty().logger().log(dev.resty4j.core.log.LogLevel.ERR, req, "attempt to set status " + status
+                        + " via ngx.exit after sending out the response status " + req.status());
+            }
             Output.finish(req);
             return;
         }

@@ -50,21 +50,28 @@ public final class PhaseRunner {
     /**
      * Runs engine code as the entry thread of a handler (a phase script, a timer callback) and ends the
      * handler as lua-nginx-module does: a script error is logged; then the light threads it spawned are
-     * waited for, or killed when the entry failed or the request is exiting ({@link Fiber#endGroup}).
+     * waited for, or killed when the entry failed or the request is exiting ({@link Fiber.Group#end}).
      *
      * @param body runs the script; throws {@link ScriptError} for a script error
      */
     public static Outcome runEntry(RequestContext req, String language, Runnable body) {
-        Fiber entry = req.worker().fiber();
+        Fiber fiber = req.worker().fiber();
+        Fiber.Group threads = fiber == null ? null : fiber.openGroup();
         Outcome failed = null;
+        boolean returned = false;
         try {
             body.run();
+            returned = true;
+        } catch (Fiber.Killed e) {
+            returned = true; // killed by ngx.exit in one of its light threads: the request records the exit
         } catch (ScriptError e) {
             logError(req, language, e);
             failed = Outcome.ERROR;
-        }
-        if (entry != null) {
-            entry.endGroup(failed != null || Fiber.exitRequested(req));
+            returned = true;
+        } finally {
+            if (threads != null) {
+                threads.end(!returned || failed != null || Fiber.exitRequested(req));
+            }
         }
         if (failed != null) {
             return failed;

@@ -39,8 +39,12 @@ public final class RequestPipeline {
 
     /** Runs the whole request on the calling fiber (which must hold the request's worker). */
     public void process(RequestContext req, ServerConfig server) {
+        req.server(server);
         try {
             runPhases(req, server);
+            if (req.handedOff()) {
+                return; // the application produces the response; its host runs the log phase at the end
+            }
             if (!req.eof()) {
                 Output.finish(req);
             }
@@ -54,6 +58,11 @@ public final class RequestPipeline {
                 }
             }
         }
+        runLogPhase(req);
+    }
+
+    /** Runs the log phase on the calling fiber (hosts call it for requests they finished themselves). */
+    public void runLogPhase(RequestContext req) {
         try {
             LogPhase.run(req);
         } catch (Throwable t) {
@@ -61,8 +70,26 @@ public final class RequestPipeline {
         }
     }
 
+    /**
+     * Runs a subrequest to completion on the calling fiber: location matching, rewrite, content, and the
+     * output filters, but no access phase (nginx skips it for subrequests) and no log phase.
+     */
+    public void subrequest(RequestContext child) {
+        try {
+            runPhases(child, child.server());
+            if (!child.eof()) {
+                Output.finish(child);
+            }
+        } catch (Throwable t) {
+            resty.logger().internalError("subrequest *" + child.id() + " failed inside resty4j", t);
+            if (!child.eof()) {
+                Outcomes.fail(child);
+            }
+        }
+    }
+
     private void runPhases(RequestContext req, ServerConfig server) {
-        if (server.serverRewrite() != null) {
+        if (server.serverRewrite() != null && !req.isSubrequest()) {
             Step s = Outcomes.after(req, Phase.SERVER_REWRITE,
                     PhaseRunner.run(req, Phase.SERVER_REWRITE, server.serverRewrite(), null));
             if (s == Step.FINISHED) {
@@ -72,8 +99,13 @@ public final class RequestPipeline {
         Location loc = server.find(req.uri());
         while (true) {
             req.location(loc);
+            captureGroups(req, loc);
             if (loc == null) {
-                SpecialResponse.send(req, 404);
+                if (req.contentFallback() != null && !req.isSubrequest()) {
+                    ContentPhase.handOff(req);
+                } else {
+                    SpecialResponse.send(req, 404);
+                }
                 return;
             }
             long max = loc.clientMaxBodySize() >= 0 ? loc.clientMaxBodySize() : resty.settings().clientMaxBodySize();
@@ -87,7 +119,7 @@ public final class RequestPipeline {
                 req.bodyRead(true);
             }
             Step s = RewritePhase.run(req, loc);
-            if (s == Step.CONTINUE) {
+            if (s == Step.CONTINUE && !req.isSubrequest()) {
                 s = AccessPhase.run(req, loc);
             }
             if (s == Step.CONTINUE) {
@@ -103,6 +135,21 @@ public final class RequestPipeline {
             if (loc == null && req.eof()) {
                 return;
             }
+        }
+    }
+
+    /** Keeps a regex location's capture groups for {@code $1}… ({@code ngx.var[1]}). */
+    private static void captureGroups(RequestContext req, Location loc) {
+        if (loc == null || loc.regex() == null) {
+            return;
+        }
+        java.util.regex.Matcher m = loc.regex().matcher(req.uri());
+        if (m.find()) {
+            String[] groups = new String[m.groupCount() + 1];
+            for (int i = 0; i <= m.groupCount(); i++) {
+                groups[i] = m.group(i);
+            }
+            req.captures(groups);
         }
     }
 

@@ -53,6 +53,8 @@ public final class RequestContext {
     // ---- routing and phase
     private Location location;
     private Phase phase;
+    private dev.resty4j.core.ServerConfig server;
+    private RequestContext parent;
 
     // ---- the response
     private int status;
@@ -64,6 +66,10 @@ public final class RequestContext {
     private long bodyBytesSent;
     private boolean eof;
     private boolean flushedOnce;
+    private boolean contentTypeCleared;
+    private Runnable contentFallback;
+    private String[] captures;
+    private boolean handedOff;
     private ResponseSink sink;
 
     // ---- control flow requested by the current script
@@ -133,6 +139,13 @@ public final class RequestContext {
     public int redirects() { return redirects; }
     public void redirects(int r) { this.redirects = r; }
 
+    /** The server block serving this request. */
+    public dev.resty4j.core.ServerConfig server() { return server; }
+    public void server(dev.resty4j.core.ServerConfig s) { this.server = s; }
+    /** The request that issued this subrequest ({@code ngx.location.capture}), or null for a main request. */
+    public RequestContext parent() { return parent; }
+    public void parent(RequestContext p) { this.parent = p; }
+    public boolean isSubrequest() { return parent != null; }
     public Location location() { return location; }
     public void location(Location l) { this.location = l; }
     public Phase phase() { return phase; }
@@ -166,6 +179,23 @@ public final class RequestContext {
     public void eof(boolean e) { this.eof = e; }
     public boolean flushedOnce() { return flushedOnce; }
     public void flushedOnce(boolean f) { this.flushedOnce = f; }
+    /** Groups captured by the matching regex location ({@code $1}, {@code $2}, … = {@code ngx.var[1]}…), or null. */
+    public String[] captures() { return captures; }
+    public void captures(String[] c) { this.captures = c; }
+
+    /**
+     * What produces content when the matched location has none of its own (or no location matches): the
+     * embedding application's next handler (Vert.x Web's {@code ctx.next()}). Null: nginx's static 404.
+     */
+    public Runnable contentFallback() { return contentFallback; }
+    public void contentFallback(Runnable f) { this.contentFallback = f; }
+    /** True once the request went to {@link #contentFallback()}: the response is no longer resty4j's to finish. */
+    public boolean handedOff() { return handedOff; }
+    public void handedOff(boolean h) { this.handedOff = h; }
+
+    /** True once a script cleared Content-Type: then no default type is added (as nginx). */
+    public boolean contentTypeCleared() { return contentTypeCleared; }
+    public void contentTypeCleared(boolean c) { this.contentTypeCleared = c; }
     public ResponseSink sink() { return sink; }
     public void sink(ResponseSink s) { this.sink = s; }
 
@@ -192,10 +222,17 @@ public final class RequestContext {
         return userVars;
     }
     public boolean hasUserVars() { return userVars != null; }
+    /** Makes this request use another request's variables (subrequests with {@code share_all_vars}). */
+    public void userVars(Map<String, String> vars) { this.userVars = vars; }
 
     /** Scratch slot for the value a phase hands back (set_by_lua result, body filter chunk). */
     public Object phaseResult() { return phaseResult; }
     public void phaseResult(Object r) { this.phaseResult = r; }
+
+    /** True when the response carries no body: HEAD requests, 204 and 304 responses. */
+    public boolean headerOnly() {
+        return "HEAD".equals(method) || status == 204 || status == 304;
+    }
 
     /** "GET /t?a=1 HTTP/1.1", as nginx prints it in log lines. */
     public String requestLine() {

@@ -14,35 +14,40 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * One thread of script execution on a worker, as lua-nginx-module schedules them: the <em>entry thread</em> of
- * a phase handler or timer callback, or a <em>light thread</em> started with {@code ngx.thread.spawn}. An
- * entry thread and the light threads started under it form a <em>group</em> (lua-nginx-module's request
- * context), and the group's rules are implemented here, engine-neutrally:
+ * a handler (phase script, timer callback), or a <em>light thread</em> started with {@code ngx.thread.spawn}.
+ * A handler's entry thread and the light threads started under it form a {@link Group} (lua-nginx-module's
+ * request context), and the group's rules are implemented here, engine-neutrally:
  * <ul>
- *   <li>{@link #spawn spawn} runs the child at once, until it finishes or first stops (I/O, a yield), then
+ *   <li>{@link #start spawn} runs the child at once, until it finishes or first stops (I/O, a yield), then
  *       the parent continues: the parent is <em>posted</em> (queued in the group) and the child runs;</li>
  *   <li>whenever the running fiber of a group stops, the worker goes to the group's next posted fiber if
  *       there is one, else back to the worker's fair queue; a fiber whose I/O completed queues there;</li>
  *   <li>{@link #waitAny ngx.thread.wait} suspends the parent until one of its children finishes; that child
  *       hands the worker straight back to it;</li>
- *   <li>the entry's handler is over only when every light thread has finished ({@link #endGroup}); an error
- *       in the entry thread, or {@code ngx.exit}/{@code ngx.exec} in any thread, kills the others;</li>
+ *   <li>a handler is over only when every light thread has finished ({@link Group#end}); an error in the
+ *       entry thread, or {@code ngx.exit}/{@code ngx.exec} in any thread, kills the others;</li>
  *   <li>a light thread's error is logged ({@code lua user thread aborted: ...}) and kills nobody.</li>
  * </ul>
  *
  * <p><b>How control moves.</b> Every fiber runs on its own virtual thread (a user coroutine resumed inside a
  * fiber runs on yet another one, but within the fiber). Exactly one fiber of a worker runs at a time: the one
- * holding the worker's permit. A fiber that stops either hands the permit directly to another fiber of its
- * group (releasing that fiber's {@link #handoff} semaphore, without the permit ever becoming free), or
- * releases the permit. So the group's ordering is exact, and other requests interleave only when the whole
- * group waits for I/O, as in nginx.
+ * holding the worker's permit. A fiber that stops either hands the permit directly to a posted fiber
+ * (releasing that fiber's {@link #handoff} semaphore; the permit never becomes free), or releases the permit.
+ * So a group's ordering is exact, and other requests interleave only when the whole group waits, as in nginx.
+ *
+ * <p><b>Nesting.</b> A subrequest runs its handlers on the fiber that called {@code ngx.location.capture}:
+ * each handler opens a group nested in the fiber's current one ({@link #openGroup}). A fiber that stops
+ * inside a nested group hands the worker to the innermost group with a posted fiber, so the parent request's
+ * threads run while the subrequest waits. The engine's per-fiber state is set aside for the nested handler.
  *
  * <p><b>Killing.</b> A killed fiber is never resumed into script code: at its next resumption point it throws
  * {@link Killed}, which engines turn into the same unwinding as {@code ngx.exit} (pcall does not catch it).
- * Killing only marks the fiber and makes sure it will get the worker again to unwind: a fiber parked on I/O
- * is unparked, a fiber waiting on its children is posted.
+ * Killing only marks the fiber (a light thread) or the group (its entry thread), and makes sure the fiber gets
+ * the worker again to unwind: a fiber parked on I/O is unparked, a fiber waiting on its children is posted.
  *
  * <p>All state is confined to the fiber holding the worker (the permit and the hand-off semaphores order the
- * accesses), except {@link #killed} and {@link #parked}, which a kill reads across threads.
+ * accesses), except {@link #killed}, {@link Group#entryKilled} and {@link #parked}, which a kill reads across
+ * threads.
  */
 public final class Fiber {
 
@@ -61,12 +66,80 @@ public final class Fiber {
         Object run(Fiber self);
     }
 
+    /** The threads of one handler run: its entry thread and the light threads spawned under it. */
+    public static final class Group {
+        private final Fiber entry;
+        /** The group the entry fiber ran in before this handler (subrequests nest), or null. */
+        private final Group outer;
+        private final ArrayDeque<Fiber> posted = new ArrayDeque<>();
+        private final Set<Fiber> threads = new LinkedHashSet<>();
+        private final Object[] savedSlots;
+        private volatile boolean entryKilled;
+        private boolean draining;
+        private boolean ended;
+
+        private Group(Fiber entry, Group outer) {
+            this.entry = entry;
+            this.outer = outer;
+            this.savedSlots = entry.engineSlots.clone();
+        }
+
+        /** True while the handler's entry thread can still run script code. */
+        public boolean handlerRunning() {
+            return !draining && !ended;
+        }
+
+        /**
+         * Ends the handler: kills the light threads when {@code kill} (the entry failed or the request is
+         * exiting) or when the entry was killed; waits until all have finished (killed ones unwind first);
+         * then the entry fiber returns to its outer group. Called by the entry fiber, after its script.
+         */
+        public void end(boolean kill) {
+            if (kill || entryKilled) {
+                killThreads(null);
+            }
+            if (!threads.isEmpty()) {
+                Suspension saved = entry.suspension();
+                draining = true;
+                while (!threads.isEmpty()) {
+                    if (entry.isKilled()) {
+                        killThreads(null);
+                    }
+                    entry.state = State.WAITING;
+                    entry.blockedOn = this;
+                    entry.stop();
+                    entry.awaitHandoff(saved);
+                }
+            }
+            ended = true;
+            entry.scope = outer;
+            System.arraycopy(savedSlots, 0, entry.engineSlots, 0, savedSlots.length);
+        }
+
+        /** {@code ngx.exit} etc. in a light thread: kills the entry thread and every other light thread. */
+        private void killAll(Fiber except) {
+            if (!entryKilled && entry != except) {
+                entryKilled = true;
+                entry.wake(this);
+            }
+            killThreads(except);
+        }
+
+        private void killThreads(Fiber except) {
+            for (Fiber t : new ArrayList<>(threads)) {
+                if (t != except) {
+                    t.kill();
+                }
+            }
+        }
+    }
+
     private enum State {
         /** Holds the worker. */
         RUNNING,
-        /** In its group's posted queue: resumes when the group's running fiber stops. */
+        /** In a group's posted queue: resumes when that group's running fiber stops. */
         POSTED,
-        /** Blocked on its hand-off until a child (or, for the entry, the last light thread) finishes. */
+        /** Blocked on its hand-off until a child finishes, or its handler's light threads all have. */
         WAITING,
         /** Waiting for I/O or for the worker's permit. */
         SUSPENDED,
@@ -75,14 +148,16 @@ public final class Fiber {
     }
 
     private final Worker worker;
-    /** The group's entry fiber (this one for an entry). */
-    private final Fiber entry;
-    /** The request a light thread serves (entries take whatever the worker's current request is). */
+    /** The request a light thread serves (entry fibers take whatever the worker's current request is). */
     private final RequestContext request;
     private final String language;
     private final Semaphore handoff = new Semaphore(0);
     private final Object[] engineSlots = new Object[2];
+    /** The innermost group this fiber runs in: the one it was spawned in, or the handler it is the entry of. */
+    private Group scope;
     private State state = State.RUNNING;
+    /** What a WAITING fiber waits for: the group it drains, or the children list of {@link #waitAny}. */
+    private Object blockedOn;
     private volatile boolean killed;
     /** The Java thread parked on I/O for this fiber (the fiber's own, or a user coroutine's). */
     private volatile Thread parked;
@@ -92,41 +167,30 @@ public final class Fiber {
     private ScriptError failure;
     private Fiber waiter;
 
-    // ---- group state, used on the entry only
-    private final ArrayDeque<Fiber> posted;
-    private final Set<Fiber> threads;
-    private boolean draining;
-    private long generation;
-
-    /** An entry fiber (see {@link Worker#spawn}). */
+    /** A fiber started by {@link Worker#spawn}: runs entry threads. */
     Fiber(Worker worker) {
         this.worker = worker;
-        this.entry = this;
         this.request = null;
         this.language = null;
-        this.posted = new ArrayDeque<>();
-        this.threads = new LinkedHashSet<>();
     }
 
     private Fiber(Fiber parent, String language) {
         this.worker = parent.worker;
-        this.entry = parent.entry;
         this.request = worker.current();
         this.language = language;
-        this.posted = null;
-        this.threads = null;
+        this.scope = parent.scope;
     }
 
     public Worker worker() {
         return worker;
     }
 
-    /** True for a light thread, false for an entry thread. */
-    public boolean isLightThread() {
-        return entry != this;
+    /** The innermost group this fiber runs in (null outside handlers). */
+    public Group scope() {
+        return scope;
     }
 
-    /** An engine's own per-fiber state (Lua keeps its current coroutine here); cleared when a handler ends. */
+    /** An engine's own per-fiber state (Lua keeps its current coroutine here); set aside per handler. */
     public Object engineSlot(int slot) {
         return engineSlots[slot];
     }
@@ -160,17 +224,23 @@ public final class Fiber {
         return failure;
     }
 
+    // ------------------------------------------------------------------ handlers
+
     /**
-     * A counter that changes every time the entry's handler ends: engines use it to tell that an
-     * entry-thread object they created belongs to a handler that is over.
+     * Starts a handler on this (running) fiber: its entry thread is this fiber, in a new group nested in the
+     * current one. The caller runs the script, then calls {@link Group#end}.
      */
-    public long generation() {
-        return entry.generation;
+    public Group openGroup() {
+        requireRunning();
+        Group g = new Group(this, scope);
+        java.util.Arrays.fill(engineSlots, null);
+        scope = g;
+        return g;
     }
 
-    /** True while the entry's handler (script) still runs, i.e. before {@link #endGroup}. */
-    public boolean entryRunning() {
-        return !entry.draining;
+    /** True when the request asked to end ({@code ngx.exit}, {@code ngx.exec}, {@code ngx.redirect}). */
+    public static boolean exitRequested(RequestContext req) {
+        return req != null && (req.exitStatus() != RequestContext.NO_EXIT || req.execUri() != null);
     }
 
     // ------------------------------------------------------------------ light threads
@@ -181,6 +251,9 @@ public final class Fiber {
      */
     public Fiber newLightThread(String language) {
         requireRunning();
+        if (scope == null) {
+            throw new IllegalStateException("light threads need a handler");
+        }
         return new Fiber(this, language);
     }
 
@@ -190,10 +263,10 @@ public final class Fiber {
      */
     public void start(Body body) {
         Fiber parent = worker.fiber();
-        RequestContext saved = worker.current();
-        entry.threads.add(this);
+        Suspension saved = parent.suspension();
+        scope.threads.add(this);
         parent.state = State.POSTED;
-        entry.posted.addLast(parent);
+        scope.posted.addLast(parent);
         worker.startFiberThread(() -> {
             // The parent blocks on its hand-off right after starting us: we hold the worker now.
             worker.fiber(this);
@@ -220,7 +293,8 @@ public final class Fiber {
         failure = err;
         finished = true;
         state = State.DONE;
-        entry.threads.remove(this);
+        Group g = scope;
+        g.threads.remove(this);
         if (!killed) {
             if (err != null) {
                 String tb = err.traceback();
@@ -228,14 +302,14 @@ public final class Fiber {
                         + err.getMessage() + (tb.isEmpty() ? "" : "\n" + tb));
             }
             if (exitRequested(request)) {
-                entry.killGroup(this);
+                g.killAll(this);
             }
         }
         Fiber next = null;
         if (waiter != null && waiter.state == State.WAITING) {
             next = waiter;
-        } else if (entry.draining && entry.state == State.WAITING && entry.threads.isEmpty()) {
-            next = entry;
+        } else if (g.draining && g.threads.isEmpty() && g.entry.state == State.WAITING && g.entry.blockedOn == g) {
+            next = g.entry;
         }
         worker.fiber(null);
         if (next != null) {
@@ -252,11 +326,12 @@ public final class Fiber {
     public Fiber waitAny(List<Fiber> children) {
         requireRunning();
         checkKilled();
-        RequestContext saved = worker.current();
+        Suspension saved = suspension();
         for (Fiber c : children) {
             c.waiter = this;
         }
         state = State.WAITING;
+        blockedOn = children;
         stop();
         awaitHandoff(saved);
         Fiber done = null;
@@ -264,7 +339,7 @@ public final class Fiber {
             if (c.waiter == this) {
                 c.waiter = null;
             }
-            if (c.finished && !c.collected && (done == null)) {
+            if (c.finished && !c.collected && done == null) {
                 done = c;
             }
         }
@@ -277,8 +352,8 @@ public final class Fiber {
     }
 
     /**
-     * {@code ngx.thread.kill} (and the group kill after {@code ngx.exit}): the thread will never run script
-     * code again. Returns false when it had already finished or been killed.
+     * {@code ngx.thread.kill} (and the group kill after {@code ngx.exit}): the light thread will never run
+     * script code again. Returns false when it had already finished or been killed.
      */
     public boolean kill() {
         if (finished || killed) {
@@ -286,6 +361,12 @@ public final class Fiber {
         }
         killed = true;
         collected = true;
+        wake(scope);
+        return true;
+    }
+
+    /** Makes sure a killed fiber gets the worker again to unwind; {@code where} is the group it waits in. */
+    private void wake(Group where) {
         switch (state) {
             case SUSPENDED -> {
                 Thread p = parked;
@@ -294,59 +375,31 @@ public final class Fiber {
                 }
             }
             case WAITING -> {
-                // it needs the worker once more, to unwind
                 state = State.POSTED;
-                entry.posted.addLast(this);
+                where.posted.addLast(this);
             }
             default -> {
                 // POSTED: unwinds when its turn comes; RUNNING: only the caller runs, and it is not killed
             }
         }
-        return true;
     }
 
-    // ------------------------------------------------------------------ the entry thread's end
-
-    /**
-     * Ends the entry's handler: kills the light threads when {@code kill} (the entry failed or the request is
-     * exiting), else also when one of them exits the request; waits until all have finished (killed ones
-     * included, which unwind); then resets the group for the next handler. Called on the entry, by the
-     * fiber that ran the handler.
-     */
-    public void endGroup(boolean kill) {
-        if (kill) {
-            killGroup(this);
+    private boolean isKilled() {
+        if (killed) {
+            return true;
         }
-        if (!threads.isEmpty()) {
-            RequestContext saved = worker.current();
-            draining = true;
-            while (!threads.isEmpty()) {
-                state = State.WAITING;
-                stop();
-                awaitHandoff(saved);
+        for (Group g = scope; g != null && g.entry == this; g = g.outer) {
+            if (g.entryKilled) {
+                return true;
             }
         }
-        draining = false;
-        killed = false;
-        posted.clear();
-        engineSlots[0] = null;
-        engineSlots[1] = null;
-        generation++;
+        return false;
     }
 
-    /** True when the request asked to end ({@code ngx.exit}, {@code ngx.exec}, {@code ngx.redirect}). */
-    public static boolean exitRequested(RequestContext req) {
-        return req != null && (req.exitStatus() != RequestContext.NO_EXIT || req.execUri() != null);
-    }
-
-    private void killGroup(Fiber except) {
-        if (this != except) {
-            kill();
-        }
-        for (Fiber t : new ArrayList<>(threads)) {
-            if (t != except) {
-                t.kill();
-            }
+    /** Throws {@link Killed} if this fiber was killed, as a light thread or as the entry of its handlers. */
+    public void checkKilled() {
+        if (isKilled()) {
+            throw Killed.INSTANCE;
         }
     }
 
@@ -354,13 +407,13 @@ public final class Fiber {
 
     /** Waits for {@code future} off the worker (see {@link Worker#await}); on return this fiber runs again. */
     void suspendUntil(Future<?> future) {
-        RequestContext saved = worker.current();
+        Suspension saved = suspension();
         Thread me = Thread.currentThread();
         state = State.SUSPENDED;
         parked = me;
         stop();
         future.onComplete(ar -> LockSupport.unpark(me));
-        while (!future.isComplete() && !killed) {
+        while (!future.isComplete() && !isKilled()) {
             LockSupport.park(future);
         }
         parked = null;
@@ -368,12 +421,12 @@ public final class Fiber {
         resumed(saved);
     }
 
-    /** {@code ngx.sleep(0)}: lets the group's posted threads and the worker's other fibers run first. */
+    /** {@code ngx.sleep(0)}: lets posted threads and the worker's other fibers run first. */
     void yieldWorker() {
-        if (!worker.othersWaiting() && entry.posted.isEmpty()) {
+        if (!worker.othersWaiting() && !anyPosted()) {
             return;
         }
-        RequestContext saved = worker.current();
+        Suspension saved = suspension();
         state = State.SUSPENDED;
         stop();
         worker.acquirePermit();
@@ -382,56 +435,72 @@ public final class Fiber {
 
     /**
      * {@code coroutine.yield()} in an entry or light thread (not inside a user coroutine): lua-nginx-module
-     * resumes the thread at once unless other threads of the group are posted, which then run first.
+     * resumes the thread at once unless other threads of the request are posted, which then run first.
      */
     public void yieldThread() {
         requireRunning();
         checkKilled();
-        if (entry.posted.isEmpty()) {
+        if (scope == null || scope.posted.isEmpty()) {
             return;
         }
-        RequestContext saved = worker.current();
+        Suspension saved = suspension();
         state = State.POSTED;
-        entry.posted.addLast(this);
+        scope.posted.addLast(this);
         stop();
         awaitHandoff(saved);
         checkKilled();
     }
 
-    /** Throws {@link Killed} if this fiber was killed. */
-    public void checkKilled() {
-        if (killed) {
-            throw Killed.INSTANCE;
-        }
-    }
-
     // ------------------------------------------------------------------ hand-off mechanics
 
-    /** Gives up the worker: to the group's next posted fiber, or back to the worker's fair queue. */
-    private void stop() {
-        Fiber next = entry.posted.pollFirst();
-        if (next != null) {
-            next.handTo();
-        } else {
-            worker.releasePermit();
+    private boolean anyPosted() {
+        for (Group g = scope; g != null; g = g.outer) {
+            if (!g.posted.isEmpty()) {
+                return true;
+            }
         }
+        return false;
+    }
+
+    /** Gives up the worker: to the innermost group's next posted fiber, or back to the worker's fair queue. */
+    private void stop() {
+        for (Group g = scope; g != null; g = g.outer) {
+            Fiber next = g.posted.pollFirst();
+            if (next != null) {
+                next.handTo();
+                return;
+            }
+        }
+        worker.releasePermit();
     }
 
     /** Makes this fiber the worker's running fiber; the caller must not touch shared state afterwards. */
     private void handTo() {
         state = State.RUNNING;
+        blockedOn = null;
         handoff.release();
     }
 
-    private void awaitHandoff(RequestContext saved) {
+    private void awaitHandoff(Suspension saved) {
         handoff.acquireUninterruptibly();
         resumed(saved);
     }
 
-    private void resumed(RequestContext saved) {
+    /**
+     * What a fiber takes along when it stops and gives back when it runs again: the worker's current request
+     * and the VMs' per-fiber state ({@link dev.resty4j.core.engine.WorkerVm#suspendFiber}).
+     */
+    private record Suspension(RequestContext request, Object[] vmState) {}
+
+    private Suspension suspension() {
+        return new Suspension(worker.current(), worker.suspendVms());
+    }
+
+    private void resumed(Suspension saved) {
         state = State.RUNNING;
         worker.fiber(this);
-        worker.current(saved);
+        worker.current(saved.request());
+        worker.resumeVms(saved.vmState());
     }
 
     private void requireRunning() {

@@ -42,6 +42,7 @@ public final class Worker {
     private final int id;
     private final Semaphore permit = new Semaphore(1, true);
     private final Map<String, WorkerVm> vms = new HashMap<>();
+    private WorkerVm[] vmList = new WorkerVm[0];
     private final ThreadFactory fibers;
     private final AtomicInteger activeFibers = new AtomicInteger();
     private volatile boolean exiting;
@@ -62,6 +63,7 @@ public final class Worker {
         for (ScriptEngine e : engines) {
             vms.put(e.language(), e.newVm(this));
         }
+        vmList = vms.values().toArray(new WorkerVm[0]);
     }
 
     public Resty resty() {
@@ -175,12 +177,14 @@ public final class Worker {
             }
         } else if (!future.isComplete()) {
             RequestContext saved = current;
+            Object[] vmState = suspendVms();
             permit.release();
             try {
                 parkUntilComplete(future);
             } finally {
                 permit.acquireUninterruptibly();
                 current = saved;
+                resumeVms(vmState);
             }
         }
         if (future.succeeded()) {
@@ -202,9 +206,29 @@ public final class Worker {
             return;
         }
         RequestContext saved = current;
+        Object[] vmState = suspendVms();
         permit.release();
         permit.acquireUninterruptibly();
         current = saved;
+        resumeVms(vmState);
+    }
+
+    // The VMs' per-fiber state (running coroutine, …) travels with the fiber across a suspension.
+    Object[] suspendVms() {
+        if (vmList.length == 1) {
+            return new Object[] {vmList[0].suspendFiber()};
+        }
+        Object[] state = new Object[vmList.length];
+        for (int i = 0; i < vmList.length; i++) {
+            state[i] = vmList[i].suspendFiber();
+        }
+        return state;
+    }
+
+    void resumeVms(Object[] state) {
+        for (int i = 0; i < vmList.length; i++) {
+            vmList[i].resumeFiber(state[i]);
+        }
     }
 
     private static void parkUntilComplete(Future<?> future) {

@@ -2,9 +2,9 @@ package dev.resty4j.host.vertx;
 
 import dev.resty4j.Resty;
 import dev.resty4j.core.ServerConfig;
-import dev.resty4j.core.log.LogLevel;
 import dev.resty4j.core.request.Headers;
 import dev.resty4j.core.request.RequestContext;
+import dev.resty4j.core.request.RequestFactory;
 import dev.resty4j.core.request.ResponseSink;
 import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
@@ -19,6 +19,8 @@ import java.util.Map;
 
 /**
  * The Vert.x host: a {@code Handler<HttpServerRequest>} that runs resty4j's phases for each request.
+ * What is not Vert.x-specific (building the request context, the body-size check, dispatch) lives in
+ * {@link RequestFactory}, shared with the in-process test host.
  *
  * <p>On the event loop it only copies the request line and headers and reads the body (refusing one over
  * {@code client_max_body_size} with 413 from its {@code Content-Length}, as nginx does, or as soon as a
@@ -27,29 +29,31 @@ import java.util.Map;
  */
 public final class VertxHost implements Handler<HttpServerRequest> {
 
-    private final Resty resty;
-    private final ServerConfig server;
+    private final RequestFactory requests;
+
+    /** Dispatches an already prepared request (its body known) to a worker. */
+    void dispatch(RequestContext req) {
+        requests.dispatch(req);
+    }
 
     public VertxHost(Resty resty, ServerConfig server) {
-        this.resty = resty;
-        this.server = server;
+        this.requests = new RequestFactory(resty, server);
     }
 
     @Override
     public void handle(HttpServerRequest request) {
+        receiveAndDispatch(request, prepare(request), null);
+    }
+
+    /** Builds the request context of a Vert.x request (line, headers, addresses, response sink). */
+    RequestContext prepare(HttpServerRequest request) {
         MultiMap in = request.headers();
         Headers headers = new Headers(in.size() + 2);
         for (Map.Entry<String, String> e : in) {
             headers.add(e.getKey(), e.getValue());
         }
-        RequestContext req = resty.newRequest(headers);
-        req.method(request.method().name());
-        String raw = request.uri();
-        req.requestUri(raw);
-        int q = raw.indexOf('?');
-        req.uri(UriNormalizer.normalize(q >= 0 ? raw.substring(0, q) : raw));
-        req.args(q >= 0 ? raw.substring(q + 1) : null);
-        req.httpVersion(request.version() == HttpVersion.HTTP_1_0 ? "1.0" : request.version() == HttpVersion.HTTP_2 ? "2.0" : "1.1");
+        RequestContext req = requests.create(request.method().name(), request.uri(), version(request.version()),
+                headers, request.isSSL());
         SocketAddress remote = request.remoteAddress();
         if (remote != null) {
             req.remoteAddr(remote.hostAddress());
@@ -60,29 +64,34 @@ public final class VertxHost implements Handler<HttpServerRequest> {
             req.serverAddr(local.hostAddress());
             req.serverPort(local.port());
         }
-        req.serverName(server.serverName());
-        req.scheme(request.isSSL() ? "https" : "http");
         req.sink(new VertxSink(request));
+        return req;
+    }
 
-        long max = resty.settings().clientMaxBodySize();
+    /**
+     * Reads the body (bounded by client_max_body_size) and dispatches the request to a worker.
+     *
+     * @param bodyListener told the body once it is complete (the Router host hands it to Vert.x Web), or null
+     */
+    void receiveAndDispatch(HttpServerRequest request, RequestContext req, java.util.function.Consumer<Buffer> bodyListener) {
         String cl = request.getHeader(HttpHeaders.CONTENT_LENGTH);
         boolean chunked = "chunked".equalsIgnoreCase(request.getHeader(HttpHeaders.TRANSFER_ENCODING));
         if (cl == null && !chunked) {
-            resty.pipeline().dispatch(req, server);
+            requests.dispatch(req);
             return;
         }
         long declared = parseLength(cl);
-        if (max > 0 && declared > max) {
-            resty.logger().log(LogLevel.ERR, req, "client intended to send too large body: " + declared + " bytes");
+        if (requests.bodyTooLarge(req, declared, false)) {
             reject(request, 413);
             return;
         }
         if (declared == 0) {
             req.body(new byte[0]);
-            resty.pipeline().dispatch(req, server);
+            requests.dispatch(req);
             return;
         }
         Buffer body = Buffer.buffer(declared > 0 ? (int) Math.min(declared, 1 << 20) : 1024);
+        long max = requests.maxBodySize(req); // looked up once, not per chunk
         long[] received = {0};
         boolean[] rejected = {false};
         request.handler(chunk -> {
@@ -90,9 +99,9 @@ public final class VertxHost implements Handler<HttpServerRequest> {
                 return;
             }
             received[0] += chunk.length();
-            if (max > 0 && received[0] > max) {
+            // A chunked body has no declared length: refuse it as soon as it passes the limit.
+            if (max > 0 && received[0] > max && requests.bodyTooLarge(req, received[0], true)) {
                 rejected[0] = true;
-                resty.logger().log(LogLevel.ERR, req, "client intended to send too large chunked body: " + received[0] + "+ bytes");
                 reject(request, 413);
                 return;
             }
@@ -104,8 +113,15 @@ public final class VertxHost implements Handler<HttpServerRequest> {
                 return;
             }
             req.body(body.getBytes());
-            resty.pipeline().dispatch(req, server);
+            if (bodyListener != null) {
+                bodyListener.accept(body);
+            }
+            requests.dispatch(req);
         });
+    }
+
+    private static String version(HttpVersion v) {
+        return v == HttpVersion.HTTP_1_0 ? "1.0" : v == HttpVersion.HTTP_2 ? "2.0" : "1.1";
     }
 
     private static long parseLength(String cl) {

@@ -60,7 +60,9 @@ public final class Lua51Compat {
 
         LuaTable table = g.get("table").checktable();
         g.set("unpack", table.get("unpack"));
-        g.set("loadstring", g.get("load"));
+        LuaValue load = new NgxFunction("load", a -> load(g, a));
+        g.set("load", load);
+        g.set("loadstring", load);
         table.set("getn", new NgxFunction("getn", a -> LuaValue.valueOf(a.checktable(1).length())));
         table.set("maxn", new NgxFunction("maxn", a -> {
             LuaTable t = a.checktable(1);
@@ -110,7 +112,8 @@ public final class Lua51Compat {
             StringBuilder sb = new StringBuilder();
             for (int i = 1; i <= a.narg(); i++) {
                 LuaValue v = a.arg(i);
-                sb.append(v.isstring() && !v.isnumber() ? LuaValues.str(v) : LuaValues.tostring(v).tojstring());
+                sb.append(v.isstring() && !v.isnumber() ? LuaValues.str(v)
+                        : v == NgxBaseLib.NULL ? "null" : LuaValues.tostring(v).tojstring());
             }
             Logging.log(vm.worker().resty(), vm.request(), LogLevel.NOTICE.code(), "[lua]", sb.toString());
             return LuaValue.NONE;
@@ -137,6 +140,51 @@ public final class Lua51Compat {
         }));
         g.set("bit", BitLib.create());
         g.get("package").get("loaded").set("bit", g.get("bit"));
+    }
+
+    /**
+     * {@code load}/{@code loadstring} for text chunks only (binary chunks are refused: the sandbox has no
+     * undumper): a string or a reader function, an optional chunk name and environment. Returns the
+     * function, or nil and the syntax error, as Lua does.
+     */
+    private static Varargs load(Globals g, Varargs a) {
+        LuaValue chunk = a.arg1();
+        byte[] source;
+        if (chunk.isstring()) {
+            source = LuaValues.bytes(chunk);
+        } else if (chunk.isfunction()) {
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            while (true) {
+                LuaValue piece = chunk.call();
+                if (piece.isnil() || piece.isstring() && piece.checkstring().length() == 0) {
+                    break;
+                }
+                out.writeBytes(LuaValues.bytes(piece));
+            }
+            source = out.toByteArray();
+        } else {
+            throw new LuaError("bad argument #1 to 'load' (string expected, got " + chunk.typename() + ")");
+        }
+        if (source.length > 0 && source[0] == 0x1b) {
+            return LuaValue.varargsOf(LuaValue.NIL, LuaValue.valueOf("attempt to load a binary chunk"));
+        }
+        String name = a.isnil(2) ? "=[string \"" + firstLine(source) + "\"]" : a.checkjstring(2);
+        try {
+            org.luaj.vm2.Prototype p = LuaC.instance.compile(new java.io.ByteArrayInputStream(source), name);
+            LuaValue env = a.isnil(4) ? g : a.arg(4);
+            return new LuaClosure(p, env);
+        } catch (LuaError e) {
+            return LuaValue.varargsOf(LuaValue.NIL, LuaValue.valueOf(LuaWorkerVm.luaPosition(e.getMessage())));
+        } catch (java.io.IOException e) {
+            return LuaValue.varargsOf(LuaValue.NIL, LuaValue.valueOf(e.getMessage()));
+        }
+    }
+
+    private static String firstLine(byte[] source) {
+        String s = new String(source, java.nio.charset.StandardCharsets.ISO_8859_1);
+        int nl = s.indexOf('\n');
+        String line = nl >= 0 ? s.substring(0, nl) + "..." : s;
+        return line.length() > 60 ? line.substring(0, 57) + "..." : line;
     }
 
     private static int envIndex(LuaClosure c) {

@@ -65,6 +65,9 @@ public final class NgxBaseLib {
             throw LuaWorkerVm.exit();
         }));
         ngx.set("exec", new NgxFunction("exec", a -> {
+            if (a.narg() < 1 || a.narg() > 2) {
+                throw new NgxApiException("expecting one or two arguments, but got " + a.narg());
+            }
             String args = null;
             LuaValue la = a.arg(2);
             if (la.isstring()) {
@@ -121,7 +124,6 @@ public final class NgxBaseLib {
             Phase p = req == null ? null : req.phase();
             return LuaValue.valueOf(p == null ? "init" : p.phaseName());
         }));
-        ngx.set("is_subrequest", LuaValue.FALSE);
 
         time(vm, ngx);
         encoding(ngx);
@@ -140,6 +142,7 @@ public final class NgxBaseLib {
                 }
                 case "status" -> req == null || req.method() == null ? LuaValue.valueOf(0) : LuaValue.valueOf(ResponseHeaders.status(req));
                 case "headers_sent" -> LuaValue.valueOf(req != null && req.headersSent());
+                case "is_subrequest" -> LuaValue.valueOf(req != null && req.isSubrequest());
                 default -> LuaValue.NIL;
             };
         }));
@@ -183,14 +186,8 @@ public final class NgxBaseLib {
         ngx.set("AGAIN", -2);
         ngx.set("DONE", -4);
         ngx.set("DECLINED", -5);
-        Object[][] http = {
-            {"HTTP_GET", "GET"}, {"HTTP_HEAD", "HEAD"}, {"HTTP_PUT", "PUT"}, {"HTTP_POST", "POST"},
-            {"HTTP_DELETE", "DELETE"}, {"HTTP_OPTIONS", "OPTIONS"}, {"HTTP_MKCOL", "MKCOL"}, {"HTTP_COPY", "COPY"},
-            {"HTTP_MOVE", "MOVE"}, {"HTTP_PROPFIND", "PROPFIND"}, {"HTTP_PROPPATCH", "PROPPATCH"}, {"HTTP_LOCK", "LOCK"},
-            {"HTTP_UNLOCK", "UNLOCK"}, {"HTTP_PATCH", "PATCH"}, {"HTTP_TRACE", "TRACE"},
-        };
-        for (Object[] m : http) {
-            ngx.set((String) m[0], (String) m[1]);
+        for (String m : dev.resty4j.core.api.HttpMethods.names()) {
+            ngx.set("HTTP_" + m, dev.resty4j.core.api.HttpMethods.number(m));
         }
         Object[][] codes = {
             {"HTTP_CONTINUE", 100}, {"HTTP_SWITCHING_PROTOCOLS", 101}, {"HTTP_OK", 200}, {"HTTP_CREATED", 201},
@@ -248,7 +245,8 @@ public final class NgxBaseLib {
         }));
         ngx.set("decode_args", new NgxFunction("decode_args", a -> {
             ArgsCodec.DecodedArgs d = ArgsCodec.decodeArgs(LuaValues.str(a.arg1()), a.optint(2, 100));
-            return NgxReqLib.toLuaTable(d.args());
+            LuaTable t = NgxReqLib.toLuaTable(d.args());
+            return d.truncated() ? LuaValue.varargsOf(t, LuaValue.valueOf("truncated")) : t;
         }));
         ngx.set("encode_base64", new NgxFunction("encode_base64", a ->
                 LuaValues.lbytes(Base64Codec.encodeBase64(strArg(a, 1), a.optboolean(2, false)))));

@@ -33,6 +33,34 @@ public final class NgxFunction extends VarArgFunction {
         } catch (Fiber.Killed e) {
             // the thread was killed while suspended: unwind it as ngx.exit does
             throw LuaWorkerVm.exit();
+        } catch (LuaError e) {
+            throw withArgumentPosition(e, args);
         }
+    }
+
+    /**
+     * LuaJ's argument checks say "bad argument: number expected, got nil"; Lua (and so OpenResty's error
+     * messages) say "bad argument #1 to 'sleep' (number expected, got nil)". The failing argument is the
+     * first one of the type LuaJ reports.
+     */
+    private LuaError withArgumentPosition(LuaError e, Varargs args) {
+        String m = e.getMessage();
+        if (m == null || !m.startsWith("bad argument: ")) {
+            return e;
+        }
+        String detail = m.substring("bad argument: ".length());
+        int got = detail.lastIndexOf("got ");
+        int index = 1;
+        if (got >= 0) {
+            String type = detail.substring(got + 4).trim();
+            for (int i = 1; i <= Math.max(1, args.narg()); i++) {
+                if (args.arg(i).typename().equals(type)) {
+                    index = i;
+                    break;
+                }
+            }
+        }
+        String fn = name.contains(".") ? name.substring(name.lastIndexOf('.') + 1) : name;
+        return new LuaError("bad argument #" + index + " to '" + fn + "' (" + detail + ")", 2);
     }
 }

@@ -50,6 +50,20 @@ public final class NgxHeaderLib {
         ngx.set("resp", resp);
     }
 
+    /** Metatable of non-raw header tables: any case and underscores find the lower-case, dashed key. */
+    private static final LuaTable NORMALIZING = new LuaTable();
+
+    static {
+        NORMALIZING.set("__index", new NgxFunction("headers.__index", a -> {
+            LuaValue key = a.arg(2);
+            if (!key.isstring()) {
+                return LuaValue.NIL;
+            }
+            String n = LuaValues.str(key).replace('_', '-').toLowerCase(Locale.ROOT);
+            return a.arg1().checktable().rawget(LuaValues.lstr(n));
+        }));
+    }
+
     /**
      * Builds the table {@code get_headers} returns: repeated names become arrays; unless raw, lookups with
      * any case or underscores find the entry (OpenResty's {@code __index} normalisation).
@@ -72,16 +86,7 @@ public final class NgxHeaderLib {
             }
         }
         if (!raw) {
-            LuaTable mt = new LuaTable();
-            mt.set("__index", new NgxFunction("headers.__index", a -> {
-                LuaValue key = a.arg(2);
-                if (!key.isstring()) {
-                    return LuaValue.NIL;
-                }
-                String n = LuaValues.str(key).replace('_', '-').toLowerCase(Locale.ROOT);
-                return a.arg1().checktable().rawget(LuaValues.lstr(n));
-            }));
-            t.setmetatable(mt);
+            t.setmetatable(NORMALIZING);
         }
         return l.truncated() ? LuaValue.varargsOf(t, LuaValue.valueOf("truncated")) : t;
     }

@@ -44,7 +44,7 @@ public final class NgxReqLib {
         req.set("get_method", new NgxFunction("get_method", a -> LuaValues.lstr(RequestLine.method(vm.request()))));
         req.set("set_method", new NgxFunction("set_method", a -> {
             LuaValue m = a.arg1();
-            RequestLine.method(vm.request(), m.isnumber() ? methodById(m.toint()) : LuaValues.str(m));
+            RequestLine.method(vm.request(), m.isnumber() ? dev.resty4j.core.api.HttpMethods.name(m.toint()) : LuaValues.str(m));
             return LuaValue.NONE;
         }));
         req.set("http_version", new NgxFunction("http_version", a -> LuaValue.valueOf(RequestLine.httpVersion(vm.request()))));
@@ -120,18 +120,6 @@ public final class NgxReqLib {
         ngx.set("req", req);
     }
 
-    private static String methodById(int id) {
-        return switch (id) {
-            case 2 -> "GET";
-            case 4 -> "HEAD";
-            case 8 -> "POST";
-            case 16 -> "PUT";
-            case 32 -> "DELETE";
-            case 512 -> "OPTIONS";
-            case 16384 -> "PATCH";
-            default -> throw new NgxApiException("unsupported HTTP method: " + id);
-        };
-    }
 
     /** Decoded args (String / TRUE / List) as the Lua table OpenResty returns. */
     static LuaTable toLuaTable(Map<String, Object> args) {

@@ -86,29 +86,62 @@ public final class NgxSharedLib {
         return e.flags() == 0 ? toLua(e.value()) : LuaValue.varargsOf(toLua(e.value()), flags);
     }
 
-    private static void checkKey(String k) {
+    /** OpenResty's key errors, returned (not raised) by every method: nil, "" and over-long keys. */
+    private static String keyError(String k) {
         if (k == null) {
-            throw new NgxApiException("nil key");
+            return "nil key";
         }
+        if (k.isEmpty()) {
+            return "empty key";
+        }
+        return k.length() > 65535 ? "key too long" : null;
+    }
+
+    private static double exptime(Varargs a, int i) {
+        double e = a.optdouble(i, 0);
+        if (e < 0) {
+            throw new NgxApiException("bad \"exptime\" argument");
+        }
+        return e;
+    }
+
+    private static Varargs error(String err) {
+        return LuaValue.varargsOf(LuaValue.NIL, LuaValue.valueOf(err));
+    }
+
+    /** add/replace refuse nil values with OpenResty's message (set with nil deletes). */
+    private static Varargs nilValue(Varargs a) {
+        return a.arg(3).isnil()
+                ? LuaValue.varargsOf(LuaValue.FALSE, LuaValue.valueOf("attempt to add or replace nil values"), LuaValue.FALSE)
+                : null;
     }
 
     private static LuaTable methods() {
         LuaTable m = new LuaTable();
         m.set("get", new NgxFunction("get", a -> {
             String k = key(a);
-            checkKey(k);
-            return entry(dict(a).get(k), false);
+            String err = keyError(k);
+            return err != null ? error(err) : entry(dict(a).get(k), false);
         }));
         m.set("get_stale", new NgxFunction("get_stale", a -> {
             String k = key(a);
-            checkKey(k);
-            return entry(dict(a).getStale(k), true);
+            String err = keyError(k);
+            return err != null ? error(err) : entry(dict(a).getStale(k), true);
         }));
-        m.set("set", new NgxFunction("set", a -> store(dict(a).set(key(a), value(a.arg(3)), a.optdouble(4, 0), a.optint(5, 0)))));
-        m.set("safe_set", new NgxFunction("safe_set", a -> store(dict(a).safeSet(key(a), value(a.arg(3)), a.optdouble(4, 0), a.optint(5, 0)))));
-        m.set("add", new NgxFunction("add", a -> store(dict(a).add(key(a), value(a.arg(3)), a.optdouble(4, 0), a.optint(5, 0)))));
-        m.set("safe_add", new NgxFunction("safe_add", a -> store(dict(a).safeAdd(key(a), value(a.arg(3)), a.optdouble(4, 0), a.optint(5, 0)))));
-        m.set("replace", new NgxFunction("replace", a -> store(dict(a).replace(key(a), value(a.arg(3)), a.optdouble(4, 0), a.optint(5, 0)))));
+        m.set("set", new NgxFunction("set", a -> store(dict(a).set(key(a), value(a.arg(3)), exptime(a, 4), a.optint(5, 0)))));
+        m.set("safe_set", new NgxFunction("safe_set", a -> store(dict(a).safeSet(key(a), value(a.arg(3)), exptime(a, 4), a.optint(5, 0)))));
+        m.set("add", new NgxFunction("add", a -> {
+            Varargs nil = nilValue(a);
+            return nil != null ? nil : store(dict(a).add(key(a), value(a.arg(3)), exptime(a, 4), a.optint(5, 0)));
+        }));
+        m.set("safe_add", new NgxFunction("safe_add", a -> {
+            Varargs nil = nilValue(a);
+            return nil != null ? nil : store(dict(a).safeAdd(key(a), value(a.arg(3)), exptime(a, 4), a.optint(5, 0)));
+        }));
+        m.set("replace", new NgxFunction("replace", a -> {
+            Varargs nil = nilValue(a);
+            return nil != null ? nil : store(dict(a).replace(key(a), value(a.arg(3)), exptime(a, 4), a.optint(5, 0)));
+        }));
         m.set("delete", new NgxFunction("delete", a -> store(dict(a).delete(key(a)))));
         m.set("incr", new NgxFunction("incr", a -> {
             LuaValue delta = a.arg(3);

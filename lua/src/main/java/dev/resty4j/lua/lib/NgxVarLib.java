@@ -24,7 +24,8 @@ public final class NgxVarLib {
             Contexts.requireRequest(req);
             LuaValue k = a.arg(2);
             if (k.isnumber()) {
-                return LuaValue.NIL; // regex captures $1..$9 are not kept
+                String c = Variables.capture(req, k.toint());
+                return c == null ? LuaValue.NIL : LuaValues.lstr(c);
             }
             String v = Variables.get(req, LuaValues.str(k));
             return v == null ? LuaValue.NIL : LuaValues.lstr(v);

@@ -47,7 +47,7 @@ public final class Requires {
                 if (Files.isRegularFile(p)) {
                     try (InputStream in = Files.newInputStream(p)) {
                         Prototype proto = LuaC.instance.compile(in, "@" + p);
-                        return LuaValue.varargsOf(new LuaClosure(proto, g), LuaValue.valueOf(p.toString()));
+                        return LuaValue.varargsOf(loader(new LuaClosure(proto, g)), LuaValue.valueOf(p.toString()));
                     } catch (IOException e) {
                         return LuaValue.valueOf("\n\tcannot read '" + p + "': " + e.getMessage());
                     }
@@ -65,12 +65,81 @@ public final class Requires {
             }
             try (in) {
                 Prototype proto = LuaC.instance.compile(in, "@" + res);
-                return LuaValue.varargsOf(new LuaClosure(proto, g), LuaValue.valueOf(res));
+                return LuaValue.varargsOf(loader(new LuaClosure(proto, g)), LuaValue.valueOf(res));
             } catch (IOException e) {
                 return LuaValue.valueOf("\n\tcannot read '" + res + "': " + e.getMessage());
             }
         }));
         pkg.set("searchers", searchers);
         pkg.set("loaders", searchers);
+        installModule(g, pkg);
+    }
+
+    /** Chunks being loaded by require, innermost last: Lua 5.1's module() changes the environment of the top one. */
+    private static final ThreadLocal<java.util.ArrayDeque<LuaClosure>> LOADING = ThreadLocal.withInitial(java.util.ArrayDeque::new);
+
+    private static LuaValue loader(LuaClosure chunk) {
+        return new NgxFunction("loader", a -> {
+            java.util.ArrayDeque<LuaClosure> stack = LOADING.get();
+            stack.addLast(chunk);
+            try {
+                return chunk.invoke(a);
+            } finally {
+                stack.removeLast();
+            }
+        });
+    }
+
+    /**
+     * Lua 5.1's {@code module(name, ...)} and {@code package.seeall}, which older OpenResty libraries still
+     * use. LuaJ has no call stack to find the caller without its (slow) debug library, so module() applies
+     * to the chunk require is loading, which is where module() is called in practice.
+     */
+    private static void installModule(Globals g, LuaTable pkg) {
+        pkg.set("seeall", new NgxFunction("seeall", a -> {
+            LuaTable m = a.checktable(1);
+            LuaTable mt = new LuaTable();
+            mt.set("__index", g);
+            m.setmetatable(mt);
+            return LuaValue.NONE;
+        }));
+        g.set("module", new NgxFunction("module", a -> {
+            String name = a.checkjstring(1);
+            LuaTable loaded = pkg.get("loaded").checktable();
+            LuaValue existing = loaded.get(name);
+            LuaTable m = existing.istable() ? existing.checktable() : findOrCreate(g, name);
+            loaded.set(name, m);
+            if (m.get("_NAME").isnil()) {
+                m.set("_M", m);
+                m.set("_NAME", name);
+                int dot = name.lastIndexOf('.');
+                m.set("_PACKAGE", dot >= 0 ? name.substring(0, dot + 1) : "");
+            }
+            LuaClosure chunk = LOADING.get().peekLast();
+            if (chunk != null) {
+                for (int i = 0; i < chunk.p.upvalues.length; i++) {
+                    if (chunk.p.upvalues[i].name != null && "_ENV".equals(chunk.p.upvalues[i].name.tojstring())) {
+                        chunk.upValues[i] = new org.luaj.vm2.UpValue(new LuaValue[] {m}, 0);
+                    }
+                }
+            }
+            for (int i = 2; i <= a.narg(); i++) {
+                a.arg(i).call(m);
+            }
+            return LuaValue.NONE;
+        }));
+    }
+
+    private static LuaTable findOrCreate(Globals g, String dotted) {
+        LuaTable t = g;
+        for (String part : dotted.split("\\.")) {
+            LuaValue v = t.get(part);
+            if (!v.istable()) {
+                v = new LuaTable();
+                t.set(part, v);
+            }
+            t = v.checktable();
+        }
+        return t;
     }
 }

@@ -16,15 +16,15 @@ final class ScriptThread extends LuaThread {
     private final Fiber fiber;
     /** The coroutine that spawned this light thread (null for an entry thread). */
     private final LuaValue parent;
-    /** The handler run an entry-thread object belongs to (see {@link Fiber#generation()}). */
-    private final long generation;
+    /** The handler an entry-thread object belongs to. */
+    private final Fiber.Group handler;
 
     ScriptThread(Coroutines coroutines, Fiber fiber, LuaValue parent) {
         super(coroutines.globals());
         this.coroutines = coroutines;
         this.fiber = fiber;
         this.parent = parent;
-        this.generation = fiber.generation();
+        this.handler = fiber.scope();
     }
 
     Fiber fiber() {
@@ -44,7 +44,7 @@ final class ScriptThread extends LuaThread {
         if (isLightThread()) {
             return !fiber.isFinished() && !fiber.isCollected();
         }
-        return fiber.generation() == generation && fiber.entryRunning();
+        return handler == null || handler.handlerRunning();
     }
 
     @Override

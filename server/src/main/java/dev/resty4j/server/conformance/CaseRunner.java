@@ -47,6 +47,9 @@ import java.util.stream.Stream;
  */
 public final class CaseRunner {
 
+    private static final long LOG_GRACE_MS = 500;
+
+
     /**
      * Runner settings.
      *
@@ -219,7 +222,16 @@ public final class CaseRunner {
             Thread.sleep(Math.round(c.timing().waitS() * 1000));
         }
         try {
-            failures.addAll(Judge.judgeLog(c.expectLog(), server.logLines()));
+            // The log phase runs after the response went out, so its lines may trail the response a little:
+            // give expected lines up to LOG_GRACE_MS to appear (Test::Nginx reads the log after the server
+            // finished the request, which amounts to the same).
+            List<String> logFailures = Judge.judgeLog(c.expectLog(), server.logLines());
+            long deadline = System.nanoTime() + LOG_GRACE_MS * 1_000_000L;
+            while (!logFailures.isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+                logFailures = Judge.judgeLog(c.expectLog(), server.logLines());
+            }
+            failures.addAll(logFailures);
         } catch (RuntimeException e) {
             failures.add("reading the error log failed: " + describe(e));
         }
