@@ -39,7 +39,7 @@ public final class Location {
     private final List<String> clearHeaders;
     private final boolean needRequestBody;
     private final long clientMaxBodySize;
-    private final Map<String, List<String>> extraDirectives;
+    private final Map<String, List<List<String>>> extraDirectives;
     private final String source;
 
     private Location(Builder b) {
@@ -58,7 +58,9 @@ public final class Location {
         this.clearHeaders = List.copyOf(b.clearHeaders);
         this.needRequestBody = b.needRequestBody;
         this.clientMaxBodySize = b.clientMaxBodySize;
-        this.extraDirectives = Map.copyOf(b.extraDirectives);
+        java.util.LinkedHashMap<String, List<List<String>>> extra = new java.util.LinkedHashMap<>();
+        b.extraDirectives.forEach((k, v) -> extra.put(k, List.copyOf(v)));
+        this.extraDirectives = java.util.Collections.unmodifiableMap(extra);
         this.source = b.source;
     }
 
@@ -105,8 +107,23 @@ public final class Location {
     public boolean needRequestBody() { return needRequestBody; }
     /** {@code client_max_body_size} in bytes; 0 = no limit; -1 = inherit. */
     public long clientMaxBodySize() { return clientMaxBodySize; }
-    /** Other directives kept for bindings (e.g. {@code proxy_pass}), name → arguments of the last occurrence. */
-    public Map<String, List<String>> extraDirectives() { return extraDirectives; }
+    /**
+     * Other directives kept for bindings and extensions ({@code proxy_pass}, {@code proxy_set_header}, …):
+     * name → the arguments of each occurrence, in config order (including those inherited from server and
+     * http level, which come first).
+     */
+    public Map<String, List<List<String>>> extraDirectives() { return extraDirectives; }
+
+    /** The arguments of each occurrence of a kept directive (empty when absent). */
+    public List<List<String>> directives(String name) {
+        return extraDirectives.getOrDefault(name, List.of());
+    }
+
+    /** The arguments of the last occurrence of a kept directive, or null. */
+    public List<String> directive(String name) {
+        List<List<String>> all = extraDirectives.get(name);
+        return all == null || all.isEmpty() ? null : all.get(all.size() - 1);
+    }
     /** Where it was defined ("nginx.conf:12"), for messages. */
     public String source() { return source; }
 
@@ -135,7 +152,7 @@ public final class Location {
         private final List<String> clearHeaders = new ArrayList<>();
         private boolean needRequestBody;
         private long clientMaxBodySize = -1;
-        private final Map<String, List<String>> extraDirectives = new java.util.LinkedHashMap<>();
+        private final Map<String, List<List<String>>> extraDirectives = new java.util.LinkedHashMap<>();
         private String source = "";
 
         private Builder(Match match, String path) {
@@ -174,7 +191,11 @@ public final class Location {
         public Builder clearHeader(String name) { clearHeaders.add(name); return this; }
         public Builder needRequestBody(boolean need) { this.needRequestBody = need; return this; }
         public Builder clientMaxBodySize(long bytes) { this.clientMaxBodySize = bytes; return this; }
-        public Builder directive(String name, List<String> args) { extraDirectives.put(name, List.copyOf(args)); return this; }
+        /** Keeps a directive for bindings and extensions (each occurrence is kept, in order). */
+        public Builder directive(String name, List<String> args) {
+            extraDirectives.computeIfAbsent(name, k -> new ArrayList<>()).add(List.copyOf(args));
+            return this;
+        }
         public Builder source(String source) { this.source = source; return this; }
 
         public Location build() {

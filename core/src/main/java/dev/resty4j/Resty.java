@@ -80,7 +80,7 @@ public final class Resty implements AutoCloseable {
         }
         this.clock = b.clock;
         this.settings = new Settings(b.defaultType, b.clientMaxBodySize, b.codeCache, List.copyOf(b.packagePath),
-                Set.copyOf(b.env), Map.copyOf(b.httpDirectives), b.maxScriptMillis);
+                Map.copyOf(b.env), Map.copyOf(b.httpDirectives), b.maxScriptMillis);
         Map<String, SharedDict> dicts = new LinkedHashMap<>();
         b.sharedDicts.forEach((name, size) -> dicts.put(name, new MemorySharedDict(name, size, clock)));
         dicts.putAll(b.customDicts);
@@ -106,6 +106,15 @@ public final class Resty implements AutoCloseable {
         for (int i = 0; i < n; i++) {
             workers[i] = new Worker(this, i);
             workers[i].createVms(engines.values());
+        }
+        for (dev.resty4j.spi.RestyExtension ext : dev.resty4j.spi.Extensions.all()) {
+            List<dev.resty4j.config.Directive> claimed = new ArrayList<>();
+            for (dev.resty4j.config.Directive d : b.extensionDirectives) {
+                if (ext.directives().contains(d.name())) {
+                    claimed.add(d);
+                }
+            }
+            ext.configure(this, claimed);
         }
         InitPhase.run(this);
     }
@@ -282,7 +291,20 @@ public final class Resty implements AutoCloseable {
 
     /** http-level settings scripts and hosts consult. */
     public record Settings(String defaultType, long clientMaxBodySize, boolean codeCache, List<String> packagePath,
-                           Set<String> env, Map<String, List<String>> directives, long maxScriptMillis) {
+                           Map<String, java.util.Optional<String>> env, Map<String, List<String>> directives,
+                           long maxScriptMillis) {
+
+        /**
+         * {@code os.getenv(name)}: the value given with {@code env NAME=VALUE}, else the process environment's
+         * for a declared {@code env NAME}, else null (undeclared variables are invisible to scripts).
+         */
+        public String getenv(String name) {
+            java.util.Optional<String> declared = env.get(name);
+            if (declared == null) {
+                return null;
+            }
+            return declared.orElseGet(() -> System.getenv(name));
+        }
 
         /** The arguments of an http-level directive kept for engines/bindings, or null. */
         public List<String> directive(String name) {
@@ -308,9 +330,10 @@ public final class Resty implements AutoCloseable {
         private long clientMaxBodySize = 1024 * 1024;
         private boolean codeCache = true;
         private final List<String> packagePath = new ArrayList<>();
-        private final List<String> env = new ArrayList<>();
+        private final Map<String, java.util.Optional<String>> env = new LinkedHashMap<>();
         private final Map<String, List<String>> httpDirectives = new LinkedHashMap<>();
         private long maxScriptMillis = 0;
+        private final List<dev.resty4j.config.Directive> extensionDirectives = new ArrayList<>();
 
         private Builder() {
         }
@@ -386,9 +409,20 @@ public final class Resty implements AutoCloseable {
         }
         public Builder packagePath(Path dir) { return packagePath(dir.resolve("?.lua").toString()); }
         /** {@code env NAME}: makes an environment variable readable by {@code os.getenv}. */
-        public Builder env(String name) { env.add(name); return this; }
+        public Builder env(String name) {
+            env.putIfAbsent(name, java.util.Optional.empty());
+            return this;
+        }
+
+        /** {@code env NAME=VALUE}: what {@code os.getenv(NAME)} returns, whatever the process environment says. */
+        public Builder env(String name, String value) {
+            env.put(name, java.util.Optional.of(value));
+            return this;
+        }
         /** An http-level directive kept for engines and bindings (e.g. {@code lua_regex_match_limit}). */
         public Builder httpDirective(String name, List<String> args) { httpDirectives.put(name, List.copyOf(args)); return this; }
+        /** An http-level directive claimed by a {@link dev.resty4j.spi.RestyExtension} (e.g. an {@code upstream} block). */
+        public Builder extensionDirective(dev.resty4j.config.Directive d) { extensionDirectives.add(d); return this; }
         /** Per-phase script time budget in ms (0 = the engine's default). */
         public Builder maxScriptMillis(long ms) { this.maxScriptMillis = ms; return this; }
 

@@ -45,7 +45,7 @@ public final class ConfigLoader {
             "ssl_protocols", "ssl_ciphers", "ssl_session_cache", "ssl_session_timeout", "limit_rate", "expires",
             "lua_load_resty_core", "lingering_close", "reset_timedout_connection", "http2", "server_names_hash_bucket_size",
             "variables_hash_max_size", "variables_hash_bucket_size", "client_body_in_single_buffer", "log_subrequest",
-            "rewrite_log", "log_not_found", "msie_padding", "recursive_error_pages", "error_page", "upstream",
+            "rewrite_log", "log_not_found", "msie_padding", "recursive_error_pages", "error_page",
             "proxy_http_version", "proxy_set_header", "proxy_connect_timeout", "proxy_read_timeout", "proxy_send_timeout",
             "proxy_buffering", "proxy_redirect", "proxy_pass_request_headers", "proxy_pass_request_body", "proxy_buffer_size",
             "proxy_buffers", "proxy_intercept_errors", "proxy_next_upstream");
@@ -65,6 +65,8 @@ public final class ConfigLoader {
     /** http-level directives that nginx merges into every location (lua_need_request_body, add_header, …). */
     private final List<Directive> httpInherited = new ArrayList<>();
     private static final Set<String> INHERITED = Set.of("lua_need_request_body", "more_clear_headers", "add_header");
+    /** Directives {@link dev.resty4j.spi.RestyExtension}s on the class path handle (upstream, proxy_pass, …). */
+    private final Set<String> claimed = dev.resty4j.spi.Extensions.claimedDirectives();
 
     private ConfigLoader(Options options, String fileName, Path baseDir, Resty.Builder builder) {
         this.options = options;
@@ -101,7 +103,7 @@ public final class ConfigLoader {
                     http(d.block());
                 }
                 case "events" -> { }
-                case "env" -> builder.env(stripEnvValue(arg(d, 0)));
+                case "env" -> env(arg(d, 0));
                 case "error_log" -> errorLog(d);
                 case "worker_processes" -> workers(d);
                 case "location" -> bareLocations.add(d);
@@ -141,11 +143,18 @@ public final class ConfigLoader {
                 case "lua_code_cache" -> builder.codeCache(onOff(d));
                 case "default_type" -> builder.defaultType(arg(d, 0));
                 case "client_max_body_size" -> builder.clientMaxBodySize(size(d));
-                case "env" -> builder.env(stripEnvValue(arg(d, 0)));
+                case "env" -> env(arg(d, 0));
                 case "error_log" -> errorLog(d);
                 case "include" -> { } // expanded by the parser
                 case "worker_processes" -> workers(d);
                 default -> {
+                    if (claimed.contains(d.name())) {
+                        builder.extensionDirective(d);
+                        if (d.block() == null) {
+                            httpInherited.add(d); // e.g. proxy_set_header at http level applies to every location
+                        }
+                        continue;
+                    }
                     if (INHERITED.contains(d.name())) {
                         httpInherited.add(d);
                         continue;
@@ -214,6 +223,10 @@ public final class ConfigLoader {
                 phases.put(phaseOf(c).phaseName(), c);
                 continue;
             }
+            if (claimed.contains(c.name())) {
+                lb.directive(c.name(), c.args());
+                continue;
+            }
             switch (c.name()) {
                 case "set" -> lb.set(arg(c, 0), c.argCount() > 1 ? c.arg(1) : "");
                 case "set_by_lua", "set_by_lua_block", "set_by_lua_file" -> {
@@ -236,7 +249,7 @@ public final class ConfigLoader {
                 case "lua_need_request_body" -> lb.needRequestBody(onOff(c));
                 case "lua_code_cache" -> builder.codeCache(onOff(c));
                 case "client_max_body_size" -> lb.clientMaxBodySize(size(c));
-                case "proxy_pass" -> lb.directive(c.name(), c.args());
+                case "proxy_pass" -> throw error(c, "directive \"proxy_pass\" needs resty4j-bindings-http on the class path");
                 case "if", "rewrite", "try_files", "alias" -> {
                     if (options.warnUnknown()) {
                         options.warnings().accept("directive \"" + c.name() + "\" is not supported, ignored in " + c.location());
@@ -390,9 +403,14 @@ public final class ConfigLoader {
         throw error(d, "invalid value \"" + v + "\" in \"" + d.name() + "\" directive, it must be \"on\" or \"off\"");
     }
 
-    private static String stripEnvValue(String v) {
+    /** nginx's {@code env NAME;} (pass the variable through) and {@code env NAME=VALUE;} (set it). */
+    private void env(String v) {
         int eq = v.indexOf('=');
-        return eq >= 0 ? v.substring(0, eq) : v;
+        if (eq >= 0) {
+            builder.env(v.substring(0, eq), v.substring(eq + 1));
+        } else {
+            builder.env(v);
+        }
     }
 
     private String arg(Directive d, int i) throws ConfigException {

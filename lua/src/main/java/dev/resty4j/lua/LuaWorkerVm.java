@@ -13,6 +13,7 @@ import dev.resty4j.lua.lib.NativeModules;
 import dev.resty4j.lua.lib.NgxBaseLib;
 import dev.resty4j.lua.lib.NgxHeaderLib;
 import dev.resty4j.lua.lib.NgxLocationLib;
+import dev.resty4j.lua.lib.NgxReLib;
 import dev.resty4j.lua.lib.NgxReqLib;
 import dev.resty4j.lua.lib.NgxSemaphoreLib;
 import dev.resty4j.lua.lib.NgxSharedLib;
@@ -20,6 +21,7 @@ import dev.resty4j.lua.lib.NgxThreadLib;
 import dev.resty4j.lua.lib.NgxTimerLib;
 import dev.resty4j.lua.lib.NgxVarLib;
 import dev.resty4j.lua.lib.Requires;
+import dev.resty4j.lua.lib.RestyModules;
 import java.util.IdentityHashMap;
 import java.util.Map;
 import org.luaj.vm2.Globals;
@@ -59,6 +61,7 @@ public final class LuaWorkerVm implements WorkerVm {
         NgxReqLib.install(this, ngx);
         NgxSharedLib.install(this, ngx);
         NgxLocationLib.install(this, ngx);
+        NgxReLib.install(this, ngx);
         NgxTimerLib.install(this, ngx);
         NgxThreadLib.install(this, ngx);
         globals.set("ngx", ngx);
@@ -68,6 +71,7 @@ public final class LuaWorkerVm implements WorkerVm {
         // OpenResty preloads lua-resty-core; its functions are built in here, so the module is an empty marker.
         loaded.set("resty.core", new LuaTable());
         NativeModules.install(this, globals.get("package").get("preload").checktable());
+        RestyModules.install(this, globals);
         NgxSemaphoreLib.install(this, globals);
     }
 

@@ -19,10 +19,10 @@ public final class ContentHandlers {
         void handle(RequestContext req);
     }
 
-    /** Creates a handler from the directive's arguments when a location uses it. */
+    /** Creates a location's handler from the directive's arguments (and the location's other directives). */
     @FunctionalInterface
     public interface Factory {
-        Handler create(List<String> args);
+        Handler create(Location location, List<String> args);
     }
 
     private final Map<String, Factory> factories = new ConcurrentHashMap<>();
@@ -41,10 +41,10 @@ public final class ContentHandlers {
         if (h != null) {
             return h;
         }
-        for (Map.Entry<String, List<String>> d : loc.extraDirectives().entrySet()) {
+        for (Map.Entry<String, List<List<String>>> d : loc.extraDirectives().entrySet()) {
             Factory f = factories.get(d.getKey());
-            if (f != null) {
-                h = f.create(d.getValue());
+            if (f != null && !d.getValue().isEmpty()) {
+                h = f.create(loc, d.getValue().get(d.getValue().size() - 1));
                 byLocation.put(loc, h);
                 return h;
             }
