@@ -51,7 +51,7 @@ public final class ClientAbort {
 
     private static boolean checkEnabled(RequestContext req) {
         Location loc = req.location();
-        List<String> args = loc == null ? null : loc.extraDirectives().get("lua_check_client_abort");
+        List<String> args = loc == null ? null : loc.directive("lua_check_client_abort");
         if (args == null) {
             args = req.resty().settings().directive("lua_check_client_abort");
         }
