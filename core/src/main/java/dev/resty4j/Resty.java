@@ -82,7 +82,8 @@ public final class Resty implements AutoCloseable {
         this.settings = new Settings(b.defaultType, b.clientMaxBodySize, b.codeCache, List.copyOf(b.packagePath),
                 Map.copyOf(b.env), Map.copyOf(b.httpDirectives), b.maxScriptMillis);
         Map<String, SharedDict> dicts = new LinkedHashMap<>();
-        b.sharedDicts.forEach((name, size) -> dicts.put(name, new MemorySharedDict(name, size, clock)));
+        b.sharedDicts.forEach((name, size) -> dicts.put(name, newSharedDict(name, size,
+                b.sharedDictOptions.getOrDefault(name, List.of()))));
         dicts.putAll(b.customDicts);
         this.sharedDicts = Map.copyOf(dicts);
         List<ServerConfig> srv = new ArrayList<>();
@@ -195,6 +196,13 @@ public final class Resty implements AutoCloseable {
         }
         closed = true;
         InitPhase.exit(this);
+        for (dev.resty4j.spi.RestyExtension ext : dev.resty4j.spi.Extensions.all()) {
+            try {
+                ext.close(this);
+            } catch (RuntimeException e) {
+                logger.internalError("closing " + ext.getClass().getName() + " failed", e);
+            }
+        }
         if (ownsVertx) {
             vertx.close().await();
         }
@@ -250,6 +258,21 @@ public final class Resty implements AutoCloseable {
     public RequestContext newRequest(dev.resty4j.core.request.Headers headers) {
         long nowMs = clock.getAsLong();
         return new RequestContext(this, nextRequestId(), headers, nowMs / 1000.0, System.nanoTime());
+    }
+
+    /** A declared dict: in memory, or the implementation an extension provides for its options. */
+    private SharedDict newSharedDict(String name, long size, List<String> options) {
+        if (options.isEmpty()) {
+            return new MemorySharedDict(name, size, clock);
+        }
+        for (dev.resty4j.spi.RestyExtension ext : dev.resty4j.spi.Extensions.all()) {
+            SharedDict d = ext.sharedDict(name, size, options, vertx);
+            if (d != null) {
+                return d;
+            }
+        }
+        throw new IllegalArgumentException("lua_shared_dict \"" + name + "\": no module on the class path understands "
+                + String.join(" ", options) + " (redis=HOST:PORT needs resty4j-bindings-redis)");
     }
 
     private void compileAll() throws ScriptException {
@@ -318,6 +341,7 @@ public final class Resty implements AutoCloseable {
         private int workers;
         private final Map<String, Long> sharedDicts = new LinkedHashMap<>();
         private final Map<String, SharedDict> customDicts = new LinkedHashMap<>();
+        private final Map<String, List<String>> sharedDictOptions = new LinkedHashMap<>();
         private final List<ServerConfig.Builder> servers = new ArrayList<>();
         private final List<ScriptEngine> engines = new ArrayList<>();
         private final List<Consumer<LogRecord>> logSinks = new ArrayList<>();
@@ -347,6 +371,16 @@ public final class Resty implements AutoCloseable {
         /** {@code lua_shared_dict NAME SIZE} (size in nginx syntax: {@code 10m}, {@code 512k}). */
         public Builder sharedDict(String name, String size) {
             sharedDicts.put(name, Sizes.parseSize(size));
+            return this;
+        }
+
+        /**
+         * {@code lua_shared_dict NAME SIZE OPTION...}: the options choose an implementation a
+         * {@link dev.resty4j.spi.RestyExtension} provides, e.g. {@code redis=127.0.0.1:6379}.
+         */
+        public Builder sharedDict(String name, String size, List<String> options) {
+            sharedDict(name, size);
+            sharedDictOptions.put(name, List.copyOf(options));
             return this;
         }
 

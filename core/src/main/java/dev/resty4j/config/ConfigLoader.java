@@ -128,7 +128,7 @@ public final class ConfigLoader {
                 case "lua_shared_dict" -> {
                     String size = arg(d, 1);
                     try {
-                        builder.sharedDict(arg(d, 0), size);
+                        builder.sharedDict(arg(d, 0), size, d.args().subList(2, d.argCount()));
                     } catch (IllegalArgumentException e) {
                         throw error(d, "invalid lua_shared_dict size \"" + size + "\": " + e.getMessage());
                     }

@@ -17,6 +17,7 @@ import dev.resty4j.lua.lib.NgxReLib;
 import dev.resty4j.lua.lib.NgxReqLib;
 import dev.resty4j.lua.lib.NgxSemaphoreLib;
 import dev.resty4j.lua.lib.NgxSharedLib;
+import dev.resty4j.lua.lib.NgxSocketLib;
 import dev.resty4j.lua.lib.NgxThreadLib;
 import dev.resty4j.lua.lib.NgxTimerLib;
 import dev.resty4j.lua.lib.NgxVarLib;
@@ -62,6 +63,7 @@ public final class LuaWorkerVm implements WorkerVm {
         NgxSharedLib.install(this, ngx);
         NgxLocationLib.install(this, ngx);
         NgxReLib.install(this, ngx);
+        NgxSocketLib.install(this, ngx);
         NgxTimerLib.install(this, ngx);
         NgxThreadLib.install(this, ngx);
         globals.set("ngx", ngx);

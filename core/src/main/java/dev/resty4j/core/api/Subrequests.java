@@ -112,6 +112,9 @@ public final class Subrequests {
         public void sendHead(int status, Headers h, long contentLength) {
             this.status = status;
             this.headers = h.copy();
+            if (contentLength >= 0) {
+                headers.set("Content-Length", Long.toString(contentLength));
+            }
         }
 
         @Override

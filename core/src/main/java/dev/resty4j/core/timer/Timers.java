@@ -195,7 +195,11 @@ public final class Timers {
             Resty resty = worker.resty();
             RequestContext ctx = InitPhase.detached(resty, worker, Phase.TIMER);
             worker.current(ctx);
-            PhaseRunner.runEntry(ctx, p.callback.language(), () -> p.callback.run(ctx, p.premature));
+            try {
+                PhaseRunner.runEntry(ctx, p.callback.language(), () -> p.callback.run(ctx, p.premature));
+            } finally {
+                ctx.runCleanups(); // the timer's request ends: close the cosockets its callback left open
+            }
         } finally {
             synchronized (lock) {
                 running--;

@@ -51,6 +51,15 @@ public final class Worker {
     private Fiber fiber;
     private final dev.resty4j.core.timer.Timers timers;
 
+    /**
+     * The fiber the calling thread belongs to. Inheritable, so that threads a fiber starts for its script
+     * (Lua coroutines) see the same scope.
+     */
+    private static final InheritableThreadLocal<FiberScope> FIBER = new InheritableThreadLocal<>();
+
+    /** A fiber's worker and the tasks to run when it ends. */
+    private record FiberScope(Worker worker, java.util.List<Runnable> exitTasks) {}
+
     public Worker(Resty resty, int id) {
         this.resty = resty;
         this.id = id;
@@ -128,6 +137,8 @@ public final class Worker {
     public void spawn(Runnable task) {
         activeFibers.incrementAndGet();
         fibers.newThread(() -> {
+            FiberScope scope = new FiberScope(this, new java.util.ArrayList<>(0));
+            FIBER.set(scope);
             permit.acquireUninterruptibly();
             try {
                 current = null;
@@ -136,6 +147,7 @@ public final class Worker {
             } catch (Throwable t) {
                 resty.logger().internalError("uncaught error in worker " + id + " fiber", t);
             } finally {
+                runExitTasks(scope);
                 current = null;
                 fiber = null;
                 permit.release();
@@ -159,6 +171,41 @@ public final class Worker {
 
     boolean othersWaiting() {
         return permit.hasQueuedThreads();
+    }
+
+    /**
+     * The worker whose fiber runs the calling thread (or a thread that fiber started, such as a Lua
+     * coroutine), or null outside fibers. For code that gets no worker handed in, e.g. a
+     * {@link dev.resty4j.SharedDict} backed by a network store, which must {@link #await} its I/O.
+     */
+    public static Worker ofCurrentThread() {
+        FiberScope f = FIBER.get();
+        return f == null ? null : f.worker();
+    }
+
+    /**
+     * Runs {@code task} when the calling fiber ends (its request, log phase included, or its timer is
+     * over), still holding the worker: how bindings close the connections a script left open, as nginx
+     * closes a request's cosockets at its end. Returns false (and does nothing) outside fibers.
+     */
+    public static boolean onFiberExit(Runnable task) {
+        FiberScope f = FIBER.get();
+        if (f == null) {
+            return false;
+        }
+        f.exitTasks().add(task);
+        return true;
+    }
+
+    private void runExitTasks(FiberScope scope) {
+        // by index: a task may register another one
+        for (int i = 0; i < scope.exitTasks().size(); i++) {
+            try {
+                scope.exitTasks().get(i).run();
+            } catch (Throwable t) {
+                resty.logger().internalError("fiber exit task failed in worker " + id, t);
+            }
+        }
     }
 
     /**
