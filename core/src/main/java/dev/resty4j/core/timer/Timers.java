@@ -148,6 +148,44 @@ public final class Timers {
         });
     }
 
+    /**
+     * A plain delay ({@code ngx.sleep}) on this worker's timer context, so that the delays and timers of one
+     * worker all expire on one event loop, in deadline order.
+     */
+    public Delay delay(long ms) {
+        Delay d = new Delay();
+        context().runOnContext(v -> d.arm(worker.resty().vertx(), ms));
+        return d;
+    }
+
+    /** A pending {@link #delay}. */
+    public static final class Delay {
+        private final io.vertx.core.Promise<Void> done = io.vertx.core.Promise.promise();
+        private io.vertx.core.Vertx vertx;
+        private long id = -1;
+        private boolean cancelled;
+
+        /** Completes when the delay is over. */
+        public io.vertx.core.Future<Void> future() {
+            return done.future();
+        }
+
+        /** Drops the delay (its future never completes). */
+        public synchronized void cancel() {
+            cancelled = true;
+            if (id >= 0) {
+                vertx.cancelTimer(id);
+            }
+        }
+
+        private synchronized void arm(io.vertx.core.Vertx vertx, long ms) {
+            if (!cancelled) {
+                this.vertx = vertx;
+                this.id = vertx.setTimer(ms, t -> done.tryComplete());
+            }
+        }
+    }
+
     private Context context() {
         synchronized (lock) {
             if (context == null) {

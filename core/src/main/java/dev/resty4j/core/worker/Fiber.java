@@ -10,7 +10,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * One thread of script execution on a worker, as lua-nginx-module schedules them: the <em>entry thread</em> of
@@ -32,7 +31,8 @@ import java.util.concurrent.locks.LockSupport;
  * <p><b>How control moves.</b> Every fiber runs on its own virtual thread (a user coroutine resumed inside a
  * fiber runs on yet another one, but within the fiber). Exactly one fiber of a worker runs at a time: the one
  * holding the worker's permit. A fiber that stops either hands the permit directly to a posted fiber
- * (releasing that fiber's {@link #handoff} semaphore; the permit never becomes free), or releases the permit.
+ * (releasing that fiber's {@link #handoff} semaphore; the permit never becomes free), or gives it to the
+ * worker's run queue ({@link Worker#leave}); a fiber whose I/O completed waits in that queue.
  * So a group's ordering is exact, and other requests interleave only when the whole group waits, as in nginx.
  *
  * <p><b>Nesting.</b> A subrequest runs its handlers on the fiber that called {@code ngx.location.capture}:
@@ -43,11 +43,12 @@ import java.util.concurrent.locks.LockSupport;
  * <p><b>Killing.</b> A killed fiber is never resumed into script code: at its next resumption point it throws
  * {@link Killed}, which engines turn into the same unwinding as {@code ngx.exit} (pcall does not catch it).
  * Killing only marks the fiber (a light thread) or the group (its entry thread), and makes sure the fiber gets
- * the worker again to unwind: a fiber parked on I/O is unparked, a fiber waiting on its children is posted.
+ * the worker again to unwind: a fiber waiting for I/O is queued at once, a fiber waiting on its children is
+ * posted.
  *
  * <p>All state is confined to the fiber holding the worker (the permit and the hand-off semaphores order the
- * accesses), except {@link #killed}, {@link Group#entryKilled} and {@link #parked}, which a kill reads across
- * threads.
+ * accesses), except {@link #killed}, {@link Group#entryKilled} and {@link #wake}, which a kill and an I/O
+ * completion use across threads.
  */
 public final class Fiber {
 
@@ -159,8 +160,8 @@ public final class Fiber {
     /** What a WAITING fiber waits for: the group it drains, or the children list of {@link #waitAny}. */
     private Object blockedOn;
     private volatile boolean killed;
-    /** The Java thread parked on I/O for this fiber (the fiber's own, or a user coroutine's). */
-    private volatile Thread parked;
+    /** How to wake this fiber while it waits for I/O (null otherwise); a kill uses it. */
+    private volatile Wake wake;
     private boolean finished;
     private boolean collected;
     private Object result;
@@ -369,9 +370,9 @@ public final class Fiber {
     private void wake(Group where) {
         switch (state) {
             case SUSPENDED -> {
-                Thread p = parked;
-                if (p != null) {
-                    LockSupport.unpark(p);
+                Wake w = wake;
+                if (w != null) {
+                    w.fire();
                 }
             }
             case WAITING -> {
@@ -408,17 +409,26 @@ public final class Fiber {
     /** Waits for {@code future} off the worker (see {@link Worker#await}); on return this fiber runs again. */
     void suspendUntil(Future<?> future) {
         Suspension saved = suspension();
-        Thread me = Thread.currentThread();
+        Wake w = new Wake();
+        wake = w;
         state = State.SUSPENDED;
-        parked = me;
         stop();
-        future.onComplete(ar -> LockSupport.unpark(me));
-        while (!future.isComplete() && !isKilled()) {
-            LockSupport.park(future);
-        }
-        parked = null;
-        worker.acquirePermit();
+        // the completion queues this fiber for the worker, so fibers resume in the order their I/O completed
+        future.onComplete(ar -> w.fire());
+        handoff.acquireUninterruptibly();
+        wake = null;
         resumed(saved);
+    }
+
+    /** Queues the suspended fiber for the worker once: at its I/O completion, or earlier when it is killed. */
+    private final class Wake {
+        private final java.util.concurrent.atomic.AtomicBoolean fired = new java.util.concurrent.atomic.AtomicBoolean();
+
+        void fire() {
+            if (fired.compareAndSet(false, true)) {
+                worker.enqueue(handoff);
+            }
+        }
     }
 
     /** {@code ngx.sleep(0)}: lets posted threads and the worker's other fibers run first. */
@@ -427,9 +437,9 @@ public final class Fiber {
             return;
         }
         Suspension saved = suspension();
-        state = State.SUSPENDED;
+        state = State.SUSPENDED; // already queued: a kill needs no wake-up
         stop();
-        worker.acquirePermit();
+        worker.enter(handoff);
         resumed(saved);
     }
 
@@ -471,7 +481,7 @@ public final class Fiber {
                 return;
             }
         }
-        worker.releasePermit();
+        worker.leave();
     }
 
     /** Makes this fiber the worker's running fiber; the caller must not touch shared state afterwards. */

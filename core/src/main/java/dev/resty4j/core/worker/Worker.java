@@ -10,7 +10,6 @@ import java.util.Map;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * One worker, as an nginx worker process: it owns one script VM per engine and runs every request,
@@ -24,23 +23,33 @@ import java.util.concurrent.locks.LockSupport;
  * an nginx worker interleaving requests at cosocket calls. No platform thread is held per waiting request:
  * a parked virtual thread is a small heap object.
  *
+ * <p><b>The run queue.</b> Fibers that want the worker (new requests and timers, fibers whose I/O completed)
+ * wait in one FIFO {@link #runQueue}, and a fiber giving the worker up hands the permit straight to the
+ * head of that queue. A fiber whose I/O completed is queued by the completion callback itself, so fibers
+ * resume in the order their I/O completed (timers in deadline order), as nginx's event loop runs them;
+ * they do not race each other for the permit after being unparked.
+ *
  * <p>We chose our own permit over Vert.x's {@code ThreadingModel.VIRTUAL_THREAD} context because Lua
  * coroutines and light threads must hand control between fibers of the same request without releasing
  * the VM, which Vert.x's await cannot express; the hand-off cost is about the same (a virtual-thread
  * unpark), see bench/NOTES.md.
  *
- * <p>The permit is fair (FIFO), so a fiber resuming after I/O queues behind requests that were already
- * waiting, and no request starves.
+ * <p>The queue is FIFO, so a fiber resuming after I/O queues behind requests that were already waiting,
+ * and no request starves.
  *
  * <p>Light threads, {@code ngx.thread.wait} and the rules for which thread of a request runs next live in
  * {@link Fiber}; this class only tracks the running fiber and lets a suspending fiber hand the worker to
- * the next thread of its request ({@link Fiber}'s posted queue) instead of the fair queue.
+ * the next thread of its request ({@link Fiber}'s posted queue) instead of the run queue.
  */
 public final class Worker {
 
     private final Resty resty;
     private final int id;
-    private final Semaphore permit = new Semaphore(1, true);
+    /** Taken while a fiber holds the worker; hand-offs pass it on without releasing it. */
+    private final Semaphore permit = new Semaphore(1);
+    /** The turns (hand-off semaphores) of the threads waiting for the worker, in arrival order. */
+    private final java.util.concurrent.ConcurrentLinkedQueue<Semaphore> runQueue =
+            new java.util.concurrent.ConcurrentLinkedQueue<>();
     private final Map<String, WorkerVm> vms = new HashMap<>();
     private WorkerVm[] vmList = new WorkerVm[0];
     private final ThreadFactory fibers;
@@ -139,7 +148,7 @@ public final class Worker {
         fibers.newThread(() -> {
             FiberScope scope = new FiberScope(this, new java.util.ArrayList<>(0));
             FIBER.set(scope);
-            permit.acquireUninterruptibly();
+            enter(new Semaphore(0));
             try {
                 current = null;
                 fiber = new Fiber(this);
@@ -150,7 +159,7 @@ public final class Worker {
                 runExitTasks(scope);
                 current = null;
                 fiber = null;
-                permit.release();
+                leave();
                 activeFibers.decrementAndGet();
             }
         }).start();
@@ -161,16 +170,43 @@ public final class Worker {
         fibers.newThread(body).start();
     }
 
-    void acquirePermit() {
-        permit.acquireUninterruptibly();
+    /** Waits in the run queue until the worker is handed to the caller ({@code turn} is released). */
+    void enter(Semaphore turn) {
+        enqueue(turn);
+        turn.acquireUninterruptibly();
     }
 
-    void releasePermit() {
+    /** Puts a turn in the run queue without waiting (callable from any thread, e.g. an I/O callback). */
+    void enqueue(Semaphore turn) {
+        runQueue.add(turn);
+        dispatch();
+    }
+
+    /** Gives the worker up: to the head of the run queue, or frees it. Called by the holder. */
+    void leave() {
+        Semaphore next = runQueue.poll();
+        if (next != null) {
+            next.release();
+            return;
+        }
         permit.release();
+        dispatch(); // a turn may have been queued between the poll and the release
+    }
+
+    /** If the worker is free and someone waits, takes the permit for the head of the queue and hands it over. */
+    private void dispatch() {
+        while (!runQueue.isEmpty() && permit.tryAcquire()) {
+            Semaphore next = runQueue.poll();
+            if (next != null) {
+                next.release();
+                return;
+            }
+            permit.release();
+        }
     }
 
     boolean othersWaiting() {
-        return permit.hasQueuedThreads();
+        return !runQueue.isEmpty();
     }
 
     /**
@@ -225,14 +261,12 @@ public final class Worker {
         } else if (!future.isComplete()) {
             RequestContext saved = current;
             Object[] vmState = suspendVms();
-            permit.release();
-            try {
-                parkUntilComplete(future);
-            } finally {
-                permit.acquireUninterruptibly();
-                current = saved;
-                resumeVms(vmState);
-            }
+            Semaphore turn = new Semaphore(0);
+            leave();
+            future.onComplete(ar -> enqueue(turn));
+            turn.acquireUninterruptibly();
+            current = saved;
+            resumeVms(vmState);
         }
         if (future.succeeded()) {
             return future.result();
@@ -249,13 +283,13 @@ public final class Worker {
             f.checkKilled();
             return;
         }
-        if (!permit.hasQueuedThreads()) {
+        if (runQueue.isEmpty()) {
             return;
         }
         RequestContext saved = current;
         Object[] vmState = suspendVms();
-        permit.release();
-        permit.acquireUninterruptibly();
+        leave();
+        enter(new Semaphore(0));
         current = saved;
         resumeVms(vmState);
     }
@@ -275,14 +309,6 @@ public final class Worker {
     void resumeVms(Object[] state) {
         for (int i = 0; i < vmList.length; i++) {
             vmList[i].resumeFiber(state[i]);
-        }
-    }
-
-    private static void parkUntilComplete(Future<?> future) {
-        Thread me = Thread.currentThread();
-        future.onComplete(ar -> LockSupport.unpark(me));
-        while (!future.isComplete()) {
-            LockSupport.park(future);
         }
     }
 
