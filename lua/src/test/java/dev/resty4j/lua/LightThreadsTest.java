@@ -226,6 +226,20 @@ class LightThreadsTest {
     }
 
     @Test
+    void killingAThreadThatWaitsOnItsOwnChildLeavesTheChildRunning() throws Exception {
+        try (LuaServer s = LuaServer.content("""
+                local c = ngx.thread.spawn(function()
+                    local g = ngx.thread.spawn(function() ngx.sleep(0.02) ngx.say("grandchild done") end)
+                    ngx.thread.wait(g)
+                    ngx.say("child after wait")
+                end)
+                ngx.say("kill: ", ngx.thread.kill(c), ", status: ", coroutine.status(c))
+                """)) {
+            assertThat(s.body("/t")).isEqualTo("kill: 1, status: dead\ngrandchild done\n");
+        }
+    }
+
+    @Test
     void otherRequestsRunWhileALightThreadWaits() throws Exception {
         // one worker: /slow's light thread waits on a semaphore only /fast posts, so /slow can only finish if
         // /fast is served while the light thread waits
