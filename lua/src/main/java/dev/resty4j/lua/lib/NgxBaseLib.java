@@ -112,11 +112,7 @@ public final class NgxBaseLib {
             return LuaValue.NONE;
         }));
         ngx.set("sleep", new NgxFunction("sleep", a -> {
-            LuaValue seconds = a.arg1().tonumber();
-            if (seconds.isnil()) {
-                throw new NgxApiException("bad argument #1 to 'sleep' (number expected, got " + a.arg1().typename() + ")");
-            }
-            Sleep.sleep(vm.worker(), vm.request(), seconds.todouble());
+            Sleep.sleep(vm.worker(), vm.request(), a.checkdouble(1));
             return LuaValue.NONE;
         }));
         ngx.set("get_phase", new NgxFunction("get_phase", a -> {
