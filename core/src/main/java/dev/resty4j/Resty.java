@@ -69,6 +69,7 @@ public final class Resty implements AutoCloseable {
     private final Script init;
     private final Script initWorker;
     private final Script exitWorker;
+    private final dev.resty4j.core.metrics.RestyMetrics metrics;
     private volatile boolean closed;
 
     private Resty(Builder b) throws ScriptException {
@@ -82,8 +83,12 @@ public final class Resty implements AutoCloseable {
         this.settings = new Settings(b.defaultType, b.clientMaxBodySize, b.codeCache, List.copyOf(b.packagePath),
                 Map.copyOf(b.env), Map.copyOf(b.httpDirectives), b.maxScriptMillis);
         Map<String, SharedDict> dicts = new LinkedHashMap<>();
-        b.sharedDicts.forEach((name, size) -> dicts.put(name, newSharedDict(name, size,
-                b.sharedDictOptions.getOrDefault(name, List.of()))));
+        b.sharedDicts.forEach((name, size) -> {
+            // A reload keeps a dict declared again with the same size, contents and all, as nginx's HUP keeps the zone.
+            SharedDict kept = b.inheritDictsFrom == null ? null : b.inheritDictsFrom.sharedDict(name);
+            dicts.put(name, kept != null && kept.capacity() == size ? kept
+                    : newSharedDict(name, size, b.sharedDictOptions.getOrDefault(name, List.of())));
+        });
         dicts.putAll(b.customDicts);
         this.sharedDicts = Map.copyOf(dicts);
         List<ServerConfig> srv = new ArrayList<>();
@@ -100,6 +105,7 @@ public final class Resty implements AutoCloseable {
         this.init = b.init;
         this.initWorker = b.initWorker;
         this.exitWorker = b.exitWorker;
+        this.metrics = b.metrics;
         compileAll();
         this.pipeline = new RequestPipeline(this);
         int n = b.workers > 0 ? b.workers : Runtime.getRuntime().availableProcessors();
@@ -118,6 +124,7 @@ public final class Resty implements AutoCloseable {
             ext.configure(this, claimed);
         }
         InitPhase.run(this);
+        metrics.bind(this); // after init: an instance whose init failed is never reported on
     }
 
     /** Starts a builder. */
@@ -173,6 +180,11 @@ public final class Resty implements AutoCloseable {
 
     public RestyLogger logger() {
         return logger;
+    }
+
+    /** Where phase runs and finished requests are reported ({@link Builder#metrics}). */
+    public dev.resty4j.core.metrics.RestyMetrics metrics() {
+        return metrics;
     }
 
     /** Wall-clock milliseconds (replaceable for tests: {@link Builder#clock}). */
@@ -358,6 +370,8 @@ public final class Resty implements AutoCloseable {
         private final Map<String, List<String>> httpDirectives = new LinkedHashMap<>();
         private long maxScriptMillis = 0;
         private final List<dev.resty4j.config.Directive> extensionDirectives = new ArrayList<>();
+        private dev.resty4j.core.metrics.RestyMetrics metrics = dev.resty4j.core.metrics.RestyMetrics.NONE;
+        private Resty inheritDictsFrom;
 
         private Builder() {
         }
@@ -457,6 +471,13 @@ public final class Resty implements AutoCloseable {
         public Builder httpDirective(String name, List<String> args) { httpDirectives.put(name, List.copyOf(args)); return this; }
         /** An http-level directive claimed by a {@link dev.resty4j.spi.RestyExtension} (e.g. an {@code upstream} block). */
         public Builder extensionDirective(dev.resty4j.config.Directive d) { extensionDirectives.add(d); return this; }
+        /** Reports phase runs and requests, e.g. {@code new MicrometerMetrics(registry)} (default: none). */
+        public Builder metrics(dev.resty4j.core.metrics.RestyMetrics m) { this.metrics = m; return this; }
+        /**
+         * For a reload ({@link ReloadableResty}): the shared dicts of {@code previous} that this config declares
+         * again with the same size are reused, contents included; the others start empty.
+         */
+        public Builder inheritSharedDicts(Resty previous) { this.inheritDictsFrom = previous; return this; }
         /** Per-phase script time budget in ms (0 = the engine's default). */
         public Builder maxScriptMillis(long ms) { this.maxScriptMillis = ms; return this; }
 

@@ -32,6 +32,13 @@ public final class PhaseRunner {
     }
 
     public static Outcome run(RequestContext req, Phase phase, Script script, Object[] args) {
+        long start = System.nanoTime();
+        Outcome outcome = runScript(req, phase, script, args);
+        req.resty().metrics().phaseRun(req, phase, outcome, System.nanoTime() - start);
+        return outcome;
+    }
+
+    private static Outcome runScript(RequestContext req, Phase phase, Script script, Object[] args) {
         Phase saved = req.phase();
         req.phase(phase);
         req.worker().current(req);

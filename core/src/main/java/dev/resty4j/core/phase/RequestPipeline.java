@@ -72,6 +72,7 @@ public final class RequestPipeline {
         } catch (Throwable t) {
             resty.logger().internalError("log phase of request *" + req.id() + " failed", t);
         }
+        resty.metrics().requestDone(req);
     }
 
     /**

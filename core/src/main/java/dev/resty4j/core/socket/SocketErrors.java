@@ -10,9 +10,10 @@ import java.util.Map;
 /**
  * Java's socket exceptions in OpenResty's words. OpenResty returns {@code strerror(errno)} in lower case
  * ("connection refused", "connection reset by peer") and logs {@code "connect() failed (111: Connection
- * refused)"}; Java reports the same conditions with slightly different texts, mapped here.
+ * refused)"}; Java reports the same conditions with slightly different texts, mapped here. Public for
+ * bindings whose clients fail with the same Java exceptions (bindings-mysql).
  */
-final class SocketErrors {
+public final class SocketErrors {
 
     /** strerror text (as Linux prints it) and errno, keyed by the text Java uses. */
     private static final Map<String, Errno> KNOWN = Map.ofEntries(
@@ -53,7 +54,7 @@ final class SocketErrors {
         return false;
     }
 
-    static boolean isUnknownHost(Throwable t) {
+    public static boolean isUnknownHost(Throwable t) {
         for (Throwable c = t; c != null; c = c.getCause()) {
             if (c instanceof UnknownHostException) {
                 return true;
@@ -76,7 +77,7 @@ final class SocketErrors {
     }
 
     /** The error string a script sees for a socket failure. */
-    static String luaText(Throwable t) {
+    public static String luaText(Throwable t) {
         Throwable root = rootOf(t);
         if (root instanceof ClosedChannelException || isVertxClosed(root)) {
             return "closed";
