@@ -69,6 +69,7 @@ public final class Resty implements AutoCloseable {
     private final Script init;
     private final Script initWorker;
     private final Script exitWorker;
+    private final dev.resty4j.core.metrics.RestyMetrics metrics;
     private volatile boolean closed;
 
     private Resty(Builder b) throws ScriptException {
@@ -80,9 +81,14 @@ public final class Resty implements AutoCloseable {
         }
         this.clock = b.clock;
         this.settings = new Settings(b.defaultType, b.clientMaxBodySize, b.codeCache, List.copyOf(b.packagePath),
-                Set.copyOf(b.env), Map.copyOf(b.httpDirectives), b.maxScriptMillis);
+                Map.copyOf(b.env), Map.copyOf(b.httpDirectives), b.maxScriptMillis);
         Map<String, SharedDict> dicts = new LinkedHashMap<>();
-        b.sharedDicts.forEach((name, size) -> dicts.put(name, new MemorySharedDict(name, size, clock)));
+        b.sharedDicts.forEach((name, size) -> {
+            // A reload keeps a dict declared again with the same size, contents and all, as nginx's HUP keeps the zone.
+            SharedDict kept = b.inheritDictsFrom == null ? null : b.inheritDictsFrom.sharedDict(name);
+            dicts.put(name, kept != null && kept.capacity() == size ? kept
+                    : newSharedDict(name, size, b.sharedDictOptions.getOrDefault(name, List.of())));
+        });
         dicts.putAll(b.customDicts);
         this.sharedDicts = Map.copyOf(dicts);
         List<ServerConfig> srv = new ArrayList<>();
@@ -99,6 +105,7 @@ public final class Resty implements AutoCloseable {
         this.init = b.init;
         this.initWorker = b.initWorker;
         this.exitWorker = b.exitWorker;
+        this.metrics = b.metrics;
         compileAll();
         this.pipeline = new RequestPipeline(this);
         int n = b.workers > 0 ? b.workers : Runtime.getRuntime().availableProcessors();
@@ -117,6 +124,7 @@ public final class Resty implements AutoCloseable {
             ext.configure(this, claimed);
         }
         InitPhase.run(this);
+        metrics.bind(this); // after init: an instance whose init failed is never reported on
     }
 
     /** Starts a builder. */
@@ -174,6 +182,11 @@ public final class Resty implements AutoCloseable {
         return logger;
     }
 
+    /** Where phase runs and finished requests are reported ({@link Builder#metrics}). */
+    public dev.resty4j.core.metrics.RestyMetrics metrics() {
+        return metrics;
+    }
+
     /** Wall-clock milliseconds (replaceable for tests: {@link Builder#clock}). */
     public long currentTimeMillis() {
         return clock.getAsLong();
@@ -196,7 +209,11 @@ public final class Resty implements AutoCloseable {
         closed = true;
         InitPhase.exit(this);
         for (dev.resty4j.spi.RestyExtension ext : dev.resty4j.spi.Extensions.all()) {
-            ext.close(this);
+            try {
+                ext.close(this);
+            } catch (RuntimeException e) {
+                logger.internalError("closing " + ext.getClass().getName() + " failed", e);
+            }
         }
         if (ownsVertx) {
             vertx.close().await();
@@ -255,6 +272,21 @@ public final class Resty implements AutoCloseable {
         return new RequestContext(this, nextRequestId(), headers, nowMs / 1000.0, System.nanoTime());
     }
 
+    /** A declared dict: in memory, or the implementation an extension provides for its options. */
+    private SharedDict newSharedDict(String name, long size, List<String> options) {
+        if (options.isEmpty()) {
+            return new MemorySharedDict(name, size, clock);
+        }
+        for (dev.resty4j.spi.RestyExtension ext : dev.resty4j.spi.Extensions.all()) {
+            SharedDict d = ext.sharedDict(name, size, options, vertx);
+            if (d != null) {
+                return d;
+            }
+        }
+        throw new IllegalArgumentException("lua_shared_dict \"" + name + "\": no module on the class path understands "
+                + String.join(" ", options) + " (redis=HOST:PORT needs resty4j-bindings-redis)");
+    }
+
     private void compileAll() throws ScriptException {
         List<Script> all = new ArrayList<>();
         for (Script s : new Script[] {init, initWorker, exitWorker}) {
@@ -294,7 +326,20 @@ public final class Resty implements AutoCloseable {
 
     /** http-level settings scripts and hosts consult. */
     public record Settings(String defaultType, long clientMaxBodySize, boolean codeCache, List<String> packagePath,
-                           Set<String> env, Map<String, List<String>> directives, long maxScriptMillis) {
+                           Map<String, java.util.Optional<String>> env, Map<String, List<String>> directives,
+                           long maxScriptMillis) {
+
+        /**
+         * {@code os.getenv(name)}: the value given with {@code env NAME=VALUE}, else the process environment's
+         * for a declared {@code env NAME}, else null (undeclared variables are invisible to scripts).
+         */
+        public String getenv(String name) {
+            java.util.Optional<String> declared = env.get(name);
+            if (declared == null) {
+                return null;
+            }
+            return declared.orElseGet(() -> System.getenv(name));
+        }
 
         /** The arguments of an http-level directive kept for engines/bindings, or null. */
         public List<String> directive(String name) {
@@ -308,6 +353,7 @@ public final class Resty implements AutoCloseable {
         private int workers;
         private final Map<String, Long> sharedDicts = new LinkedHashMap<>();
         private final Map<String, SharedDict> customDicts = new LinkedHashMap<>();
+        private final Map<String, List<String>> sharedDictOptions = new LinkedHashMap<>();
         private final List<ServerConfig.Builder> servers = new ArrayList<>();
         private final List<ScriptEngine> engines = new ArrayList<>();
         private final List<Consumer<LogRecord>> logSinks = new ArrayList<>();
@@ -320,10 +366,12 @@ public final class Resty implements AutoCloseable {
         private long clientMaxBodySize = 1024 * 1024;
         private boolean codeCache = true;
         private final List<String> packagePath = new ArrayList<>();
-        private final List<String> env = new ArrayList<>();
+        private final Map<String, java.util.Optional<String>> env = new LinkedHashMap<>();
         private final Map<String, List<String>> httpDirectives = new LinkedHashMap<>();
         private long maxScriptMillis = 0;
         private final List<dev.resty4j.config.Directive> extensionDirectives = new ArrayList<>();
+        private dev.resty4j.core.metrics.RestyMetrics metrics = dev.resty4j.core.metrics.RestyMetrics.NONE;
+        private Resty inheritDictsFrom;
 
         private Builder() {
         }
@@ -337,6 +385,16 @@ public final class Resty implements AutoCloseable {
         /** {@code lua_shared_dict NAME SIZE} (size in nginx syntax: {@code 10m}, {@code 512k}). */
         public Builder sharedDict(String name, String size) {
             sharedDicts.put(name, Sizes.parseSize(size));
+            return this;
+        }
+
+        /**
+         * {@code lua_shared_dict NAME SIZE OPTION...}: the options choose an implementation a
+         * {@link dev.resty4j.spi.RestyExtension} provides, e.g. {@code redis=127.0.0.1:6379}.
+         */
+        public Builder sharedDict(String name, String size, List<String> options) {
+            sharedDict(name, size);
+            sharedDictOptions.put(name, List.copyOf(options));
             return this;
         }
 
@@ -399,11 +457,27 @@ public final class Resty implements AutoCloseable {
         }
         public Builder packagePath(Path dir) { return packagePath(dir.resolve("?.lua").toString()); }
         /** {@code env NAME}: makes an environment variable readable by {@code os.getenv}. */
-        public Builder env(String name) { env.add(name); return this; }
+        public Builder env(String name) {
+            env.putIfAbsent(name, java.util.Optional.empty());
+            return this;
+        }
+
+        /** {@code env NAME=VALUE}: what {@code os.getenv(NAME)} returns, whatever the process environment says. */
+        public Builder env(String name, String value) {
+            env.put(name, java.util.Optional.of(value));
+            return this;
+        }
         /** An http-level directive kept for engines and bindings (e.g. {@code lua_regex_match_limit}). */
         public Builder httpDirective(String name, List<String> args) { httpDirectives.put(name, List.copyOf(args)); return this; }
         /** An http-level directive claimed by a {@link dev.resty4j.spi.RestyExtension} (e.g. an {@code upstream} block). */
         public Builder extensionDirective(dev.resty4j.config.Directive d) { extensionDirectives.add(d); return this; }
+        /** Reports phase runs and requests, e.g. {@code new MicrometerMetrics(registry)} (default: none). */
+        public Builder metrics(dev.resty4j.core.metrics.RestyMetrics m) { this.metrics = m; return this; }
+        /**
+         * For a reload ({@link ReloadableResty}): the shared dicts of {@code previous} that this config declares
+         * again with the same size are reused, contents included; the others start empty.
+         */
+        public Builder inheritSharedDicts(Resty previous) { this.inheritDictsFrom = previous; return this; }
         /** Per-phase script time budget in ms (0 = the engine's default). */
         public Builder maxScriptMillis(long ms) { this.maxScriptMillis = ms; return this; }
 

@@ -103,7 +103,7 @@ public final class ConfigLoader {
                     http(d.block());
                 }
                 case "events" -> { }
-                case "env" -> builder.env(stripEnvValue(arg(d, 0)));
+                case "env" -> env(arg(d, 0));
                 case "error_log" -> errorLog(d);
                 case "worker_processes" -> workers(d);
                 case "location" -> bareLocations.add(d);
@@ -128,7 +128,7 @@ public final class ConfigLoader {
                 case "lua_shared_dict" -> {
                     String size = arg(d, 1);
                     try {
-                        builder.sharedDict(arg(d, 0), size);
+                        builder.sharedDict(arg(d, 0), size, d.args().subList(2, d.argCount()));
                     } catch (IllegalArgumentException e) {
                         throw error(d, "invalid lua_shared_dict size \"" + size + "\": " + e.getMessage());
                     }
@@ -143,7 +143,7 @@ public final class ConfigLoader {
                 case "lua_code_cache" -> builder.codeCache(onOff(d));
                 case "default_type" -> builder.defaultType(arg(d, 0));
                 case "client_max_body_size" -> builder.clientMaxBodySize(size(d));
-                case "env" -> builder.env(stripEnvValue(arg(d, 0)));
+                case "env" -> env(arg(d, 0));
                 case "error_log" -> errorLog(d);
                 case "include" -> { } // expanded by the parser
                 case "worker_processes" -> workers(d);
@@ -403,9 +403,14 @@ public final class ConfigLoader {
         throw error(d, "invalid value \"" + v + "\" in \"" + d.name() + "\" directive, it must be \"on\" or \"off\"");
     }
 
-    private static String stripEnvValue(String v) {
+    /** nginx's {@code env NAME;} (pass the variable through) and {@code env NAME=VALUE;} (set it). */
+    private void env(String v) {
         int eq = v.indexOf('=');
-        return eq >= 0 ? v.substring(0, eq) : v;
+        if (eq >= 0) {
+            builder.env(v.substring(0, eq), v.substring(eq + 1));
+        } else {
+            builder.env(v);
+        }
     }
 
     private String arg(Directive d, int i) throws ConfigException {

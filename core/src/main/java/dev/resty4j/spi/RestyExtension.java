@@ -1,6 +1,7 @@
 package dev.resty4j.spi;
 
 import dev.resty4j.Resty;
+import dev.resty4j.SharedDict;
 import dev.resty4j.config.Directive;
 import java.util.List;
 import java.util.Set;
@@ -27,7 +28,16 @@ public interface RestyExtension {
      */
     void configure(Resty resty, List<Directive> httpDirectives);
 
-    /** Called when the instance closes, after exit_worker_by_lua: release what configure set up (connection pools, …). */
+    /**
+     * The dict for {@code lua_shared_dict NAME SIZE OPTION...} when this extension understands the options
+     * (bindings-redis: {@code redis=HOST:PORT}), else null. Called while the instance is being built, before
+     * {@link #configure}; the first extension answering wins.
+     */
+    default SharedDict sharedDict(String name, long size, List<String> options, io.vertx.core.Vertx vertx) {
+        return null;
+    }
+
+    /** Called once when the instance closes, before Vert.x does: release clients and pooled connections. */
     default void close(Resty resty) {
     }
 }

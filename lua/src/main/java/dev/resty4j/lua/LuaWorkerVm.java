@@ -5,6 +5,7 @@ import dev.resty4j.core.engine.CompiledScript;
 import dev.resty4j.core.engine.ScriptError;
 import dev.resty4j.core.engine.WorkerVm;
 import dev.resty4j.core.request.RequestContext;
+import dev.resty4j.core.worker.Fiber;
 import dev.resty4j.core.worker.Worker;
 import dev.resty4j.lua.lib.Coroutines;
 import dev.resty4j.lua.lib.Lua51Compat;
@@ -12,10 +13,16 @@ import dev.resty4j.lua.lib.NativeModules;
 import dev.resty4j.lua.lib.NgxBaseLib;
 import dev.resty4j.lua.lib.NgxHeaderLib;
 import dev.resty4j.lua.lib.NgxLocationLib;
+import dev.resty4j.lua.lib.NgxReLib;
 import dev.resty4j.lua.lib.NgxReqLib;
+import dev.resty4j.lua.lib.NgxSemaphoreLib;
 import dev.resty4j.lua.lib.NgxSharedLib;
+import dev.resty4j.lua.lib.NgxSocketLib;
+import dev.resty4j.lua.lib.NgxThreadLib;
+import dev.resty4j.lua.lib.NgxTimerLib;
 import dev.resty4j.lua.lib.NgxVarLib;
 import dev.resty4j.lua.lib.Requires;
+import dev.resty4j.lua.lib.RestyModules;
 import java.util.IdentityHashMap;
 import java.util.Map;
 import org.luaj.vm2.Globals;
@@ -55,6 +62,10 @@ public final class LuaWorkerVm implements WorkerVm {
         NgxReqLib.install(this, ngx);
         NgxSharedLib.install(this, ngx);
         NgxLocationLib.install(this, ngx);
+        NgxReLib.install(this, ngx);
+        NgxSocketLib.install(this, ngx);
+        NgxTimerLib.install(this, ngx);
+        NgxThreadLib.install(this, ngx);
         globals.set("ngx", ngx);
         Requires.install(this, globals);
         LuaTable loaded = globals.get("package").get("loaded").checktable();
@@ -62,6 +73,8 @@ public final class LuaWorkerVm implements WorkerVm {
         // OpenResty preloads lua-resty-core; its functions are built in here, so the module is an empty marker.
         loaded.set("resty.core", new LuaTable());
         NativeModules.install(this, globals.get("package").get("preload").checktable());
+        RestyModules.install(this, globals);
+        NgxSemaphoreLib.install(this, globals);
     }
 
     public Worker worker() {
@@ -123,7 +136,7 @@ public final class LuaWorkerVm implements WorkerVm {
         } catch (LuaExit e) {
             return null;
         } catch (LuaError e) {
-            if (e.getCause() instanceof LuaExit) {
+            if (isExit(e)) {
                 return null;
             }
             throw scriptError(e);
@@ -135,7 +148,7 @@ public final class LuaWorkerVm implements WorkerVm {
     }
 
     /** Converts a LuaJ error into the core's script error, with Lua's message text. */
-    static ScriptError scriptError(LuaError e) {
+    public static ScriptError scriptError(LuaError e) {
         LuaValue obj = e.getMessageObject();
         String msg;
         if (obj != null && !obj.isnil() && !obj.isstring()) {
@@ -172,24 +185,24 @@ public final class LuaWorkerVm implements WorkerVm {
         return LuaExit.INSTANCE;
     }
 
-    /** True for the error that unwinds after ngx.exit (pcall must not catch it). */
+    /** True for the error that unwinds after ngx.exit or a kill of the thread (pcall must not catch it). */
     public static boolean isExit(Throwable t) {
-        return t instanceof LuaExit || (t instanceof LuaError le && le.getCause() instanceof LuaExit);
+        return t instanceof LuaExit || t instanceof Fiber.Killed
+                || (t instanceof LuaError le && (le.getCause() instanceof LuaExit || le.getCause() instanceof Fiber.Killed));
     }
 
-    /** A fiber's own VM state: its running coroutine and phase arguments. */
-    private record FiberState(Object coroutine, Object[] phaseArgs) {}
-
+    /**
+     * A fiber's own VM state is its phase arguments (its running coroutine lives in the fiber itself, see
+     * {@link Coroutines}).
+     */
     @Override
     public Object suspendFiber() {
-        return new FiberState(coroutines.suspendCurrent(), phaseArgs);
+        return phaseArgs;
     }
 
     @Override
     public void resumeFiber(Object state) {
-        FiberState s = (FiberState) state;
-        coroutines.resumeCurrent(s.coroutine());
-        phaseArgs = s.phaseArgs();
+        phaseArgs = (Object[]) state;
     }
 
     @Override

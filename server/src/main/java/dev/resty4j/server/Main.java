@@ -3,6 +3,7 @@ package dev.resty4j.server;
 import dev.resty4j.config.ConfigException;
 import dev.resty4j.config.ConfigLoader;
 import dev.resty4j.core.engine.ScriptException;
+import dev.resty4j.server.admin.AdminServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -38,9 +39,9 @@ public final class Main {
 
     private static void usage() {
         System.err.println("""
-                usage: resty4j serve -c CONF [--listen HOST:PORT] [--workers N] [--warn-unknown]
+                usage: resty4j serve -c CONF [--listen HOST:PORT] [--workers N] [--admin HOST:PORT] [--pid FILE] [--warn-unknown]
                        resty4j check -c CONF
-                       resty4j conformance --cases DIR [--report FILE] [--area NAME] [--id TEXT] [--host vertx]""");
+                       resty4j conformance --cases DIR [--report FILE] [--area NAME] [--id TEXT] [--host vertx|netty]""");
     }
 
     private static Path conf(String[] args) {
@@ -72,13 +73,29 @@ public final class Main {
         Path conf = conf(args);
         try {
             String workers = option(args, "--workers");
+            String adminAt = option(args, "--admin");
+            AdminServer admin = adminAt == null ? null : new AdminServer();
             RestyServer server = RestyServer.start(conf, option(args, "--listen"), null,
                     b -> {
                         if (workers != null) {
                             b.workers(Integer.parseInt(workers));
                         }
+                        if (admin != null) {
+                            admin.configure(b);
+                        }
                     }, options(args));
-            Runtime.getRuntime().addShutdownHook(new Thread(server::close));
+            if (admin != null) {
+                admin.listen(server.resty().vertx(), adminAt, server::resty);
+                System.out.println("resty4j: admin (status page, /metrics) on port " + admin.port());
+            }
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                if (admin != null) {
+                    admin.close();
+                }
+                server.close();
+            }));
+            String pid = option(args, "--pid");
+            HupReload.install(server, conf, pid != null ? Path.of(pid) : HupReload.defaultPidFile());
             for (int i = 0; i < server.resty().servers().size(); i++) {
                 System.out.println("resty4j: serving " + conf + " on port " + server.port(i));
             }

@@ -1,5 +1,6 @@
 package dev.resty4j.server;
 
+import dev.resty4j.ReloadableResty;
 import dev.resty4j.Resty;
 import dev.resty4j.config.ConfigException;
 import dev.resty4j.config.ConfigLoader;
@@ -16,15 +17,16 @@ import java.util.function.Consumer;
 /**
  * The standalone server: an nginx-style config loaded into a {@link Resty}, one Vert.x {@code HttpServer}
  * per {@code server} block, listening where the block's {@code listen} says (or where the caller overrides).
+ * {@link #reload()} re-reads the config file as nginx does on {@code SIGHUP} (see {@link ReloadableResty}).
  */
 public final class RestyServer implements AutoCloseable {
 
     private final Vertx vertx;
     private final boolean ownsVertx;
-    private final Resty resty;
+    private final ReloadableResty resty;
     private final List<HttpServer> servers = new ArrayList<>();
 
-    private RestyServer(Vertx vertx, boolean ownsVertx, Resty resty) {
+    private RestyServer(Vertx vertx, boolean ownsVertx, ReloadableResty resty) {
         this.vertx = vertx;
         this.ownsVertx = ownsVertx;
         this.resty = resty;
@@ -42,13 +44,21 @@ public final class RestyServer implements AutoCloseable {
         boolean owns = vertx == null;
         Vertx v = owns ? Vertx.vertx() : vertx;
         try {
-            Resty.Builder b = ConfigLoader.load(conf, options).vertx(v);
-            if (customize != null) {
-                customize.accept(b);
-            }
-            Resty resty = b.build();
+            // Every version (the first, and each reload) is read from the file and customized the same way.
+            ReloadableResty resty = ReloadableResty.start(v, () -> {
+                Resty.Builder b = ConfigLoader.load(conf, options);
+                if (customize != null) {
+                    customize.accept(b);
+                }
+                return b;
+            });
             RestyServer s = new RestyServer(v, owns, resty);
-            s.listen(listenOverride);
+            try {
+                s.listen(listenOverride);
+            } catch (RuntimeException e) {
+                resty.close(); // e.g. the port is taken: run exit_worker, free the workers
+                throw e;
+            }
             return s;
         } catch (ConfigException | ScriptException | RuntimeException e) {
             if (owns) {
@@ -59,7 +69,7 @@ public final class RestyServer implements AutoCloseable {
     }
 
     private void listen(String override) {
-        List<ServerConfig> blocks = resty.servers();
+        List<ServerConfig> blocks = resty.current().servers();
         for (int i = 0; i < blocks.size(); i++) {
             ServerConfig sc = blocks.get(i);
             String host = sc.listenHost();
@@ -75,8 +85,23 @@ public final class RestyServer implements AutoCloseable {
         }
     }
 
+    /** The version currently serving new requests. */
     public Resty resty() {
-        return resty;
+        return resty.current();
+    }
+
+    /**
+     * Re-reads the config file and swaps the new version in; in-flight requests finish on the old one.
+     *
+     * @throws ConfigException or ScriptException when the new config is broken: the old one keeps serving
+     */
+    public Resty reload() throws ConfigException, ScriptException {
+        return resty.reload();
+    }
+
+    /** 1, then +1 per successful reload. */
+    public int generation() {
+        return resty.generation();
     }
 
     /** The port the i-th server block actually listens on. */

@@ -36,6 +36,14 @@ public final class ArgsCodec {
     public static final int DEFAULT_MAX_ARGS = 100;
 
     private static final MathContext LUA_PRECISION = new MathContext(14, RoundingMode.HALF_UP);
+    /** 10^N: integral values below it print in plain decimal under {@code %.Ng}. */
+    private static final double[] POWERS_OF_TEN = new double[18];
+
+    static {
+        for (int i = 0; i < POWERS_OF_TEN.length; i++) {
+            POWERS_OF_TEN[i] = Math.pow(10, i);
+        }
+    }
 
     /**
      * A decoded query.
@@ -359,6 +367,19 @@ public final class ArgsCodec {
      * whatever its sign bit), {@code -0} for negative zero.
      */
     public static String formatNumber(double d) {
+        return formatNumber(d, LUA_PRECISION);
+    }
+
+    /**
+     * C's {@code %.Ng} with N = {@code precision.getPrecision()} (1..17) significant digits, printed as
+     * {@link #formatNumber(double)} describes for N = 14, halfway cases rounded by {@code precision}'s mode
+     * (lua-cjson, which formats with the C library, uses N = {@code encode_number_precision} and ties to even).
+     */
+    public static String formatNumber(double d, MathContext precision) {
+        int significantDigits = precision.getPrecision();
+        if (significantDigits < 1 || significantDigits >= POWERS_OF_TEN.length) {
+            throw new IllegalArgumentException("precision out of range: " + significantDigits);
+        }
         if (Double.isNaN(d)) {
             return "nan";
         }
@@ -368,26 +389,71 @@ public final class ArgsCodec {
         if (d == 0) {
             return Double.doubleToRawLongBits(d) < 0 ? "-0" : "0";
         }
-        if (d == Math.rint(d) && Math.abs(d) < 1e14) {
+        if (d == Math.rint(d) && Math.abs(d) < POWERS_OF_TEN[significantDigits]) {
             return Long.toString((long) d);
         }
-        BigDecimal r = new BigDecimal(d).round(LUA_PRECISION);
-        int exponent = r.precision() - r.scale() - 1;
-        if (exponent >= -4 && exponent < 14) {
-            return r.stripTrailingZeros().toPlainString();
+        String fast = significantDigits <= 15 && Math.abs(d) >= Double.MIN_NORMAL ? shortestIfWithin(d, significantDigits) : null;
+        if (fast != null) {
+            return fast;
         }
+        BigDecimal r = new BigDecimal(d).round(precision);
         String digits = r.unscaledValue().abs().toString();
         int end = digits.length();
         while (end > 1 && digits.charAt(end - 1) == '0') {
             end--;
         }
+        return gFormat(r.signum() < 0, digits.substring(0, end), r.precision() - r.scale() - 1, significantDigits);
+    }
+
+    /**
+     * The {@code %.Ng} text from the shortest decimal that reads back as {@code d} ({@link Double#toString}),
+     * when that decimal has at most N digits; else null. For N &lt;= 15 and a normal (not subnormal) double it
+     * then is also the N-digit rounding of {@code d}: the double is within 2^-53 (relative) of it, well inside
+     * half a unit of the N-th digit, so no halfway case arises and the (costly) exact rounding can be skipped.
+     */
+    private static String shortestIfWithin(double d, int significantDigits) {
+        String s = Double.toString(Math.abs(d)); // "98.6", "0.00123", "1.0E-5", "1.2345E7"
+        int e = s.indexOf('E');
+        String mantissa = e < 0 ? s : s.substring(0, e);
+        int point = mantissa.indexOf('.');
+        String digits = mantissa.substring(0, point) + mantissa.substring(point + 1);
+        int lead = 0;
+        while (lead < digits.length() - 1 && digits.charAt(lead) == '0') {
+            lead++;
+        }
+        int end = digits.length();
+        while (end > lead + 1 && digits.charAt(end - 1) == '0') {
+            end--;
+        }
+        if (end - lead > significantDigits) {
+            return null;
+        }
+        int exponent = point - 1 - lead + (e < 0 ? 0 : Integer.parseInt(s.substring(e + 1)));
+        return gFormat(d < 0, digits.substring(lead, end), exponent, significantDigits);
+    }
+
+    /**
+     * {@code %.Ng} text of the value 0.{@code digits} x 10^(exponent+1): plain when the exponent is in [-4, N),
+     * else {@code d.ddde+XX}; {@code digits} has no leading or trailing zeros.
+     */
+    private static String gFormat(boolean negative, String digits, int exponent, int significantDigits) {
         StringBuilder sb = new StringBuilder(24);
-        if (r.signum() < 0) {
+        if (negative) {
             sb.append('-');
         }
+        if (exponent >= -4 && exponent < significantDigits) {
+            if (exponent < 0) {
+                sb.append("0.").repeat('0', -exponent - 1).append(digits);
+            } else if (digits.length() <= exponent + 1) {
+                sb.append(digits).repeat('0', exponent + 1 - digits.length());
+            } else {
+                sb.append(digits, 0, exponent + 1).append('.').append(digits, exponent + 1, digits.length());
+            }
+            return sb.toString();
+        }
         sb.append(digits.charAt(0));
-        if (end > 1) {
-            sb.append('.').append(digits, 1, end);
+        if (digits.length() > 1) {
+            sb.append('.').append(digits, 1, digits.length());
         }
         sb.append('e').append(exponent < 0 ? '-' : '+');
         int abs = Math.abs(exponent);

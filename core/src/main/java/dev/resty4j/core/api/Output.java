@@ -117,6 +117,16 @@ public final class Output {
                 length = -2; // the script's own Content-Length stands
             }
             sink.sendHead(req.status(), req.responseHeaders(), length);
+            // What the host added is visible afterwards (ngx.header in the log phase), as in nginx.
+            if (length >= 0) {
+                req.responseHeaders().set("Content-Length", Long.toString(length));
+            } else if (length == -1 && !req.isSubrequest()) {
+                if ("1.0".equals(req.httpVersion())) {
+                    req.responseHeaders().set("Connection", "close");
+                } else {
+                    req.responseHeaders().set("Transfer-Encoding", "chunked");
+                }
+            }
         }
         List<byte[]> pending = req.pending();
         int n = pending.size();

@@ -50,6 +50,9 @@ public final class RequestHeaders {
     /** {@code ngx.req.raw_header(no_request_line?)}: the header as received (reconstructed in wire form). */
     public static String raw(RequestContext req, boolean noRequestLine) {
         Contexts.requireRequest(req);
+        while (req.parent() != null) {
+            req = req.parent(); // a subrequest reports the main request's header, as nginx does
+        }
         StringBuilder sb = new StringBuilder(256);
         if (!noRequestLine) {
             sb.append(req.requestLine()).append("\r\n");

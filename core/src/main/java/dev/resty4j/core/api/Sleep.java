@@ -1,6 +1,8 @@
 package dev.resty4j.core.api;
 
 import dev.resty4j.core.request.RequestContext;
+import dev.resty4j.core.timer.Timers;
+import dev.resty4j.core.worker.Fiber;
 import dev.resty4j.core.worker.Worker;
 
 /** {@code ngx.sleep(seconds)}: suspends the script on a Vert.x timer; the worker serves others meanwhile. */
@@ -21,6 +23,13 @@ public final class Sleep {
             worker.yieldWorker();
             return;
         }
-        worker.await(worker.resty().vertx().timer(ms));
+        // on the worker's timer context: the sleeps of one worker end in deadline order, as in nginx
+        Timers.Delay delay = worker.timers().delay(ms);
+        try {
+            worker.await(delay.future());
+        } catch (Fiber.Killed k) {
+            delay.cancel(); // the thread was killed (ngx.thread.kill, ngx.exit elsewhere): drop its timer
+            throw k;
+        }
     }
 }

@@ -92,6 +92,11 @@ public final class Subrequests {
             parent.worker().current(parent);
             parent.phase(phase);
         }
+        // killed meanwhile (ngx.exit in another light thread of the parent): unwind, do not go on with the script
+        dev.resty4j.core.worker.Fiber fiber = parent.worker().fiber();
+        if (fiber != null) {
+            fiber.checkKilled();
+        }
         return new Result(sink.status == 0 ? child.status() : sink.status, sink.headers == null ? new Headers(0) : sink.headers,
                 sink.body.toByteArray(), sink.aborted);
     }
@@ -107,6 +112,9 @@ public final class Subrequests {
         public void sendHead(int status, Headers h, long contentLength) {
             this.status = status;
             this.headers = h.copy();
+            if (contentLength >= 0) {
+                headers.set("Content-Length", Long.toString(contentLength));
+            }
         }
 
         @Override

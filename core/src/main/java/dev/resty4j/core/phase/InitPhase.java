@@ -39,10 +39,23 @@ public final class InitPhase {
         }
     }
 
-    /** Marks the workers exiting and runs exit_worker_by_lua in each. */
+    /** How long closing waits for timer callbacks (nginx waits for them too before exit_worker_by_lua). */
+    private static final long TIMER_SHUTDOWN_MILLIS = 10_000;
+
+    /**
+     * Marks the workers exiting ({@code ngx.worker.exiting()}), expires their pending timers prematurely and
+     * waits for the callbacks, then runs exit_worker_by_lua in each.
+     */
     public static void exit(Resty resty) {
         for (int i = 0; i < resty.workerCount(); i++) {
             resty.worker(i).exiting(true);
+        }
+        for (int i = 0; i < resty.workerCount(); i++) {
+            resty.worker(i).timers().expireAll();
+        }
+        long deadline = System.currentTimeMillis() + TIMER_SHUTDOWN_MILLIS;
+        for (int i = 0; i < resty.workerCount(); i++) {
+            resty.worker(i).timers().awaitIdle(deadline);
         }
         Script exitWorker = resty.exitWorkerScript();
         if (exitWorker != null) {

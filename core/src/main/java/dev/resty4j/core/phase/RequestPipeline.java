@@ -61,13 +61,18 @@ public final class RequestPipeline {
         runLogPhase(req);
     }
 
-    /** Runs the log phase on the calling fiber (hosts call it for requests they finished themselves). */
+    /**
+     * Ends the request on the calling fiber: its cleanups (cosockets left open), then the log phase. Hosts
+     * call it for requests they finished themselves.
+     */
     public void runLogPhase(RequestContext req) {
+        req.runCleanups();
         try {
             LogPhase.run(req);
         } catch (Throwable t) {
             resty.logger().internalError("log phase of request *" + req.id() + " failed", t);
         }
+        resty.metrics().requestDone(req);
     }
 
     /**
@@ -86,6 +91,7 @@ public final class RequestPipeline {
                 Outcomes.fail(child);
             }
         }
+        child.runCleanups();
     }
 
     private void runPhases(RequestContext req, ServerConfig server) {

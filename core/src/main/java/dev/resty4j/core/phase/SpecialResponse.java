@@ -30,7 +30,7 @@ public final class SpecialResponse {
         }
         req.status(status);
         req.clearPending();
-        byte[] body = page(status);
+        byte[] body = req.isSubrequest() ? new byte[0] : page(status); // nginx sends no error page to a parent
         if (body.length > 0) {
             req.responseHeaders().set("Content-Type", "text/html");
         }

@@ -81,6 +81,7 @@ public final class RequestContext {
     private final Object[] engineCtx = new Object[2];
     private Map<String, String> userVars;
     private Object phaseResult;
+    private List<Runnable> cleanups;
 
     public RequestContext(Resty resty, long id, Headers requestHeaders, double startTime, long startNanos) {
         this.resty = resty;
@@ -228,6 +229,33 @@ public final class RequestContext {
     /** Scratch slot for the value a phase hands back (set_by_lua result, body filter chunk). */
     public Object phaseResult() { return phaseResult; }
     public void phaseResult(Object r) { this.phaseResult = r; }
+
+    /**
+     * Registers work for the end of the request, before the log phase, as nginx's request cleanups (e.g.
+     * closing cosockets a script left open).
+     */
+    public void addCleanup(Runnable cleanup) {
+        if (cleanups == null) {
+            cleanups = new ArrayList<>(2);
+        }
+        cleanups.add(cleanup);
+    }
+
+    /** Runs the registered cleanups once, in registration order; a failing one does not stop the others. */
+    public void runCleanups() {
+        List<Runnable> list = cleanups;
+        cleanups = null;
+        if (list == null) {
+            return;
+        }
+        for (Runnable r : list) {
+            try {
+                r.run();
+            } catch (RuntimeException e) {
+                resty.logger().internalError("request cleanup failed", e);
+            }
+        }
+    }
 
     /** True when the response carries no body: HEAD requests, 204 and 304 responses. */
     public boolean headerOnly() {

@@ -6,6 +6,7 @@ import dev.resty4j.core.ServerConfig;
 import dev.resty4j.core.log.LogLevel;
 import dev.resty4j.core.worker.Worker;
 import dev.resty4j.host.vertx.UriNormalizer;
+import java.util.function.Supplier;
 
 /**
  * The host-neutral half of accepting a request for one server block: turning a request line and headers
@@ -17,16 +18,36 @@ import dev.resty4j.host.vertx.UriNormalizer;
  */
 public final class RequestFactory {
 
-    private final Resty resty;
-    private final ServerConfig server;
+    /** The instance new requests go to: fixed, or the current one of a {@link dev.resty4j.ReloadableResty}. */
+    private final Supplier<Resty> instance;
+    /** The server block, when fixed; else {@link #serverIndex} in the request's own instance. */
+    private final ServerConfig fixedServer;
+    private final int serverIndex;
 
     public RequestFactory(Resty resty, ServerConfig server) {
-        this.resty = resty;
-        this.server = server;
+        this.instance = () -> resty;
+        this.fixedServer = server;
+        this.serverIndex = -1;
     }
 
+    /**
+     * Follows a reloadable instance: each request is bound to the instance that is current when it
+     * arrives ({@link RequestContext#resty()}) and stays on it to the end, whatever reloads meanwhile.
+     */
+    public RequestFactory(Supplier<Resty> current, int serverIndex) {
+        this.instance = current;
+        this.fixedServer = null;
+        this.serverIndex = serverIndex;
+    }
+
+    /** The server block requests arriving now are served by. */
     public ServerConfig server() {
-        return server;
+        return fixedServer != null ? fixedServer : instance.get().servers().get(serverIndex);
+    }
+
+    /** The server block of a request, in the instance the request belongs to. */
+    private ServerConfig server(RequestContext req) {
+        return fixedServer != null ? fixedServer : req.resty().servers().get(serverIndex);
     }
 
     /**
@@ -41,7 +62,8 @@ public final class RequestFactory {
      * @param ssl         true when the request came over TLS ({@code $scheme} https)
      */
     public RequestContext create(String method, String target, String httpVersion, Headers headers, boolean ssl) {
-        RequestContext req = resty.newRequest(headers);
+        RequestContext req = instance.get().newRequest(headers);
+        ServerConfig server = server(req);
         req.method(method);
         req.requestUri(target);
         int q = target.indexOf('?');
@@ -60,11 +82,11 @@ public final class RequestFactory {
      * buffered; but it must not refuse a body the location allows above the http-level limit.
      */
     public long maxBodySize(RequestContext req) {
-        Location loc = req.uri() == null ? null : server.find(req.uri());
+        Location loc = req.uri() == null ? null : server(req).find(req.uri());
         if (loc != null && loc.clientMaxBodySize() >= 0) {
             return loc.clientMaxBodySize();
         }
-        return resty.settings().clientMaxBodySize();
+        return req.resty().settings().clientMaxBodySize();
     }
 
     /**
@@ -80,7 +102,7 @@ public final class RequestFactory {
         if (max <= 0 || length <= max) {
             return false;
         }
-        resty.logger().log(LogLevel.ERR, req, partial
+        req.resty().logger().log(LogLevel.ERR, req, partial
                 ? "client intended to send too large chunked body: " + length + "+ bytes"
                 : "client intended to send too large body: " + length + " bytes");
         return true;
@@ -88,7 +110,7 @@ public final class RequestFactory {
 
     /** Runs the request's phases on the next worker; returns at once (the response goes to the sink). */
     public void dispatch(RequestContext req) {
-        resty.pipeline().dispatch(req, server);
+        req.resty().pipeline().dispatch(req, server(req));
     }
 
     /**
@@ -100,11 +122,12 @@ public final class RequestFactory {
      */
     public void dispatch(RequestContext req, Runnable whenDone) {
         // Same steps as RequestPipeline.dispatch, plus the callback after process().
+        Resty resty = req.resty();
         Worker w = resty.nextWorker();
         req.worker(w);
         w.spawn(() -> {
             try {
-                resty.pipeline().process(req, server);
+                resty.pipeline().process(req, server(req));
             } finally {
                 whenDone.run();
             }

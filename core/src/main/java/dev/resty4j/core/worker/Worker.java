@@ -10,7 +10,6 @@ import java.util.Map;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * One worker, as an nginx worker process: it owns one script VM per engine and runs every request,
@@ -24,30 +23,57 @@ import java.util.concurrent.locks.LockSupport;
  * an nginx worker interleaving requests at cosocket calls. No platform thread is held per waiting request:
  * a parked virtual thread is a small heap object.
  *
+ * <p><b>The run queue.</b> Fibers that want the worker (new requests and timers, fibers whose I/O completed)
+ * wait in one FIFO {@link #runQueue}, and a fiber giving the worker up hands the permit straight to the
+ * head of that queue. A fiber whose I/O completed is queued by the completion callback itself, so fibers
+ * resume in the order their I/O completed (timers in deadline order), as nginx's event loop runs them;
+ * they do not race each other for the permit after being unparked.
+ *
  * <p>We chose our own permit over Vert.x's {@code ThreadingModel.VIRTUAL_THREAD} context because Lua
  * coroutines and light threads must hand control between fibers of the same request without releasing
  * the VM, which Vert.x's await cannot express; the hand-off cost is about the same (a virtual-thread
  * unpark), see bench/NOTES.md.
  *
- * <p>The permit is fair (FIFO), so a fiber resuming after I/O queues behind requests that were already
- * waiting, and no request starves.
+ * <p>The queue is FIFO, so a fiber resuming after I/O queues behind requests that were already waiting,
+ * and no request starves.
+ *
+ * <p>Light threads, {@code ngx.thread.wait} and the rules for which thread of a request runs next live in
+ * {@link Fiber}; this class only tracks the running fiber and lets a suspending fiber hand the worker to
+ * the next thread of its request ({@link Fiber}'s posted queue) instead of the run queue.
  */
 public final class Worker {
 
     private final Resty resty;
     private final int id;
-    private final Semaphore permit = new Semaphore(1, true);
+    /** Taken while a fiber holds the worker; hand-offs pass it on without releasing it. */
+    private final Semaphore permit = new Semaphore(1);
+    /** The turns (hand-off semaphores) of the threads waiting for the worker, in arrival order. */
+    private final java.util.concurrent.ConcurrentLinkedQueue<Semaphore> runQueue =
+            new java.util.concurrent.ConcurrentLinkedQueue<>();
     private final Map<String, WorkerVm> vms = new HashMap<>();
     private WorkerVm[] vmList = new WorkerVm[0];
     private final ThreadFactory fibers;
     private final AtomicInteger activeFibers = new AtomicInteger();
     private volatile boolean exiting;
     private RequestContext current;
+    /** The fiber holding the worker (null between fibers). */
+    private Fiber fiber;
+    private final dev.resty4j.core.timer.Timers timers;
+
+    /**
+     * The fiber the calling thread belongs to. Inheritable, so that threads a fiber starts for its script
+     * (Lua coroutines) see the same scope.
+     */
+    private static final InheritableThreadLocal<FiberScope> FIBER = new InheritableThreadLocal<>();
+
+    /** A fiber's worker and the tasks to run when it ends. */
+    private record FiberScope(Worker worker, java.util.List<Runnable> exitTasks) {}
 
     public Worker(Resty resty, int id) {
         this.resty = resty;
         this.id = id;
         this.fibers = Thread.ofVirtual().name("resty4j-worker-" + id + "-fiber-", 0).factory();
+        this.timers = new dev.resty4j.core.timer.Timers(this);
     }
 
     /** Creates this worker's VMs; called once, before any fiber runs. */
@@ -94,6 +120,20 @@ public final class Worker {
         this.current = req;
     }
 
+    /** The fiber holding this worker: the running entry or light thread (null outside fibers). */
+    public Fiber fiber() {
+        return fiber;
+    }
+
+    void fiber(Fiber f) {
+        this.fiber = f;
+    }
+
+    /** This worker's {@code ngx.timer} timers. */
+    public dev.resty4j.core.timer.Timers timers() {
+        return timers;
+    }
+
     /** Number of fibers started and not yet finished (requests and timers in flight). */
     public int activeFibers() {
         return activeFibers.get();
@@ -106,18 +146,102 @@ public final class Worker {
     public void spawn(Runnable task) {
         activeFibers.incrementAndGet();
         fibers.newThread(() -> {
-            permit.acquireUninterruptibly();
+            FiberScope scope = new FiberScope(this, new java.util.ArrayList<>(0));
+            FIBER.set(scope);
+            enter(new Semaphore(0));
             try {
                 current = null;
+                fiber = new Fiber(this);
                 task.run();
             } catch (Throwable t) {
                 resty.logger().internalError("uncaught error in worker " + id + " fiber", t);
             } finally {
+                runExitTasks(scope);
                 current = null;
-                permit.release();
+                fiber = null;
+                leave();
                 activeFibers.decrementAndGet();
             }
         }).start();
+    }
+
+    /** Starts the virtual thread of a light thread; it runs holding the worker its spawner hands it. */
+    void startFiberThread(Runnable body) {
+        fibers.newThread(body).start();
+    }
+
+    /** Waits in the run queue until the worker is handed to the caller ({@code turn} is released). */
+    void enter(Semaphore turn) {
+        enqueue(turn);
+        turn.acquireUninterruptibly();
+    }
+
+    /** Puts a turn in the run queue without waiting (callable from any thread, e.g. an I/O callback). */
+    void enqueue(Semaphore turn) {
+        runQueue.add(turn);
+        dispatch();
+    }
+
+    /** Gives the worker up: to the head of the run queue, or frees it. Called by the holder. */
+    void leave() {
+        Semaphore next = runQueue.poll();
+        if (next != null) {
+            next.release();
+            return;
+        }
+        permit.release();
+        dispatch(); // a turn may have been queued between the poll and the release
+    }
+
+    /** If the worker is free and someone waits, takes the permit for the head of the queue and hands it over. */
+    private void dispatch() {
+        while (!runQueue.isEmpty() && permit.tryAcquire()) {
+            Semaphore next = runQueue.poll();
+            if (next != null) {
+                next.release();
+                return;
+            }
+            permit.release();
+        }
+    }
+
+    boolean othersWaiting() {
+        return !runQueue.isEmpty();
+    }
+
+    /**
+     * The worker whose fiber runs the calling thread (or a thread that fiber started, such as a Lua
+     * coroutine), or null outside fibers. For code that gets no worker handed in, e.g. a
+     * {@link dev.resty4j.SharedDict} backed by a network store, which must {@link #await} its I/O.
+     */
+    public static Worker ofCurrentThread() {
+        FiberScope f = FIBER.get();
+        return f == null ? null : f.worker();
+    }
+
+    /**
+     * Runs {@code task} when the calling fiber ends (its request, log phase included, or its timer is
+     * over), still holding the worker: how bindings close the connections a script left open, as nginx
+     * closes a request's cosockets at its end. Returns false (and does nothing) outside fibers.
+     */
+    public static boolean onFiberExit(Runnable task) {
+        FiberScope f = FIBER.get();
+        if (f == null) {
+            return false;
+        }
+        f.exitTasks().add(task);
+        return true;
+    }
+
+    private void runExitTasks(FiberScope scope) {
+        // by index: a task may register another one
+        for (int i = 0; i < scope.exitTasks().size(); i++) {
+            try {
+                scope.exitTasks().get(i).run();
+            } catch (Throwable t) {
+                resty.logger().internalError("fiber exit task failed in worker " + id, t);
+            }
+        }
     }
 
     /**
@@ -126,17 +250,23 @@ public final class Worker {
      * Must be called from a fiber holding this worker. The current request is restored afterwards.
      */
     public <T> T await(Future<T> future) {
-        if (!future.isComplete()) {
+        Fiber f = fiber;
+        if (f != null) {
+            // a killed fiber unwinds; it must not wait again (e.g. from a handler run while unwinding)
+            f.checkKilled();
+            if (!future.isComplete()) {
+                f.suspendUntil(future);
+                f.checkKilled();
+            }
+        } else if (!future.isComplete()) {
             RequestContext saved = current;
             Object[] vmState = suspendVms();
-            permit.release();
-            try {
-                parkUntilComplete(future);
-            } finally {
-                permit.acquireUninterruptibly();
-                current = saved;
-                resumeVms(vmState);
-            }
+            Semaphore turn = new Semaphore(0);
+            leave();
+            future.onComplete(ar -> enqueue(turn));
+            turn.acquireUninterruptibly();
+            current = saved;
+            resumeVms(vmState);
         }
         if (future.succeeded()) {
             return future.result();
@@ -146,19 +276,26 @@ public final class Worker {
 
     /** Lets the other fibers waiting for this worker run first ({@code ngx.sleep(0)}). */
     public void yieldWorker() {
-        if (!permit.hasQueuedThreads()) {
+        Fiber f = fiber;
+        if (f != null) {
+            f.checkKilled();
+            f.yieldWorker();
+            f.checkKilled();
+            return;
+        }
+        if (runQueue.isEmpty()) {
             return;
         }
         RequestContext saved = current;
         Object[] vmState = suspendVms();
-        permit.release();
-        permit.acquireUninterruptibly();
+        leave();
+        enter(new Semaphore(0));
         current = saved;
         resumeVms(vmState);
     }
 
     // The VMs' per-fiber state (running coroutine, …) travels with the fiber across a suspension.
-    private Object[] suspendVms() {
+    Object[] suspendVms() {
         if (vmList.length == 1) {
             return new Object[] {vmList[0].suspendFiber()};
         }
@@ -169,17 +306,9 @@ public final class Worker {
         return state;
     }
 
-    private void resumeVms(Object[] state) {
+    void resumeVms(Object[] state) {
         for (int i = 0; i < vmList.length; i++) {
             vmList[i].resumeFiber(state[i]);
-        }
-    }
-
-    private static void parkUntilComplete(Future<?> future) {
-        Thread me = Thread.currentThread();
-        future.onComplete(ar -> LockSupport.unpark(me));
-        while (!future.isComplete()) {
-            LockSupport.park(future);
         }
     }
 

@@ -40,6 +40,11 @@ public final class VertxHost implements Handler<HttpServerRequest> {
         this.requests = new RequestFactory(resty, server);
     }
 
+    /** A host over any request factory (e.g. one following a {@link dev.resty4j.ReloadableResty}). */
+    public VertxHost(RequestFactory requests) {
+        this.requests = requests;
+    }
+
     @Override
     public void handle(HttpServerRequest request) {
         receiveAndDispatch(request, prepare(request), null);

@@ -1,5 +1,6 @@
 package dev.resty4j.lua.lib;
 
+import dev.resty4j.core.worker.Fiber;
 import dev.resty4j.lua.LuaWorkerVm;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadFactory;
@@ -14,19 +15,34 @@ import org.luaj.vm2.Varargs;
  * Lua's {@code coroutine} library on virtual threads. LuaJ runs each coroutine on a platform thread
  * (10,000 of them overload a machine); here each coroutine body runs on a virtual thread and control
  * passes between resumer and coroutine with a hand-off, so exactly one of them runs at a time and the
- * worker's permit stays with the request throughout. A cosocket call inside a coroutine suspends the whole
- * request on the worker, as it does in OpenResty.
+ * worker stays with the thread (fiber) that resumed it. A cosocket call inside a coroutine suspends that
+ * fiber on the worker, as it does in OpenResty.
+ *
+ * <p>Each fiber (entry thread or light thread, see {@link Fiber}) has its own "current coroutine", kept in
+ * the fiber's engine slot: fibers interleave at I/O, so it cannot be a VM-wide field. At the top of a fiber
+ * the current coroutine is the fiber's {@link ScriptThread}; {@code coroutine.yield()} there gives the
+ * request's other posted light threads a turn, as lua-nginx-module does.
  *
  * <p>{@code ngx.exit} inside a coroutine ends the request: the unwinding error is carried back to the
  * resumer and rethrown there.
  */
 public final class Coroutines {
 
+    /** The slot of the Lua state in {@link Fiber#engineSlot}. */
+    static final int FIBER_SLOT = 0;
+
     private static final ThreadFactory THREADS = Thread.ofVirtual().name("resty4j-coroutine-", 0).factory();
 
     private final LuaWorkerVm vm;
     private final Globals globals;
-    private Coroutine current;
+    /** State used when code runs outside any fiber (not expected in practice). */
+    private final FiberState outside = new FiberState();
+
+    /** A fiber's Lua state. */
+    static final class FiberState {
+        /** The innermost running coroutine of the fiber: a user {@link Coroutine} or the fiber's own thread. */
+        LuaThread current;
+    }
 
     private Coroutines(LuaWorkerVm vm, Globals globals) {
         this.vm = vm;
@@ -39,21 +55,27 @@ public final class Coroutines {
         co.set("create", new NgxFunction("create", a -> new Coroutine(c, a.checkfunction(1))));
         co.set("resume", new NgxFunction("resume", a -> {
             LuaValue t = a.arg1();
-            if (!(t instanceof Coroutine cr)) {
-                throw new LuaError("bad argument #1 to 'resume' (coroutine expected)");
+            if (t instanceof Coroutine cr) {
+                return cr.resume(a.subargs(2));
             }
-            return cr.resume(a.subargs(2));
+            if (t instanceof ScriptThread st) {
+                return LuaValue.varargsOf(LuaValue.FALSE, LuaValue.valueOf("cannot resume " + st.getStatus() + " coroutine"));
+            }
+            throw new LuaError("bad argument #1 to 'resume' (coroutine expected)");
         }));
         co.set("yield", new NgxFunction("yield", c::yield));
         co.set("status", new NgxFunction("status", a -> {
             LuaValue t = a.arg1();
-            if (!(t instanceof Coroutine cr)) {
+            if (!(t instanceof Coroutine) && !(t instanceof ScriptThread)) {
                 throw new LuaError("bad argument #1 to 'status' (coroutine expected)");
             }
-            return LuaValue.valueOf(cr.statusName());
+            return LuaValue.valueOf(((LuaThread) t).getStatus());
         }));
-        co.set("running", new NgxFunction("running", a -> c.current == null ? LuaValue.NIL : c.current));
-        co.set("isyieldable", new NgxFunction("isyieldable", a -> LuaValue.valueOf(c.current != null)));
+        co.set("running", new NgxFunction("running", a -> {
+            LuaThread cur = c.state().current;
+            return cur == null ? LuaValue.NIL : cur;
+        }));
+        co.set("isyieldable", new NgxFunction("isyieldable", a -> LuaValue.valueOf(c.state().current != null)));
         co.set("wrap", new NgxFunction("wrap", a -> {
             Coroutine cr = new Coroutine(c, a.checkfunction(1));
             return new NgxFunction("wrap", args -> {
@@ -70,25 +92,67 @@ public final class Coroutines {
         return c;
     }
 
-    /** Takes the running coroutine off the VM while its fiber waits; see {@link LuaWorkerVm#suspendFiber}. */
-    public Object suspendCurrent() {
-        Coroutine c = current;
-        current = null;
-        return c;
+    Globals globals() {
+        return globals;
     }
 
-    public void resumeCurrent(Object c) {
-        current = (Coroutine) c;
+    /** The running coroutine of the current fiber (its entry or light thread at the top level). */
+    public LuaValue running() {
+        LuaThread cur = state().current;
+        return cur == null ? LuaValue.NIL : cur;
+    }
+
+    /** The current coroutine of another fiber (for {@link ScriptThread#getStatus()}). */
+    LuaThread currentOf(Fiber f) {
+        Object s = f.engineSlot(FIBER_SLOT);
+        return s == null ? null : ((FiberState) s).current;
+    }
+
+    /** Binds a light thread's Lua object to its fiber; called on the new fiber before its body runs. */
+    void attach(Fiber f, ScriptThread thread) {
+        FiberState st = new FiberState();
+        st.current = thread;
+        f.engineSlot(FIBER_SLOT, st);
+    }
+
+    /** The current fiber's state, created (with an entry-thread object) on first use in a handler. */
+    FiberState state() {
+        Fiber f = vm.worker().fiber();
+        if (f == null) {
+            return outside;
+        }
+        Object s = f.engineSlot(FIBER_SLOT);
+        if (s == null) {
+            FiberState st = new FiberState();
+            st.current = new ScriptThread(this, f, null);
+            f.engineSlot(FIBER_SLOT, st);
+            return st;
+        }
+        return (FiberState) s;
+    }
+
+    /** True unless {@code co} is a coroutine or thread that can no longer run (for zombie detection). */
+    static boolean alive(LuaValue co) {
+        if (co instanceof Coroutine c) {
+            return c.status != Coroutine.DEAD;
+        }
+        if (co instanceof ScriptThread t) {
+            return t.alive();
+        }
+        return false;
     }
 
     private Varargs yield(Varargs values) {
-        Coroutine cr = current;
-        if (cr == null) {
-            // Yielding from the request's entry thread gives other requests a turn, as it does in OpenResty.
-            vm.worker().yieldWorker();
-            return LuaValue.NONE;
+        FiberState st = state();
+        if (st.current instanceof Coroutine cr) {
+            return cr.yieldFromInside(values);
         }
-        return cr.yieldFromInside(values);
+        // Yielding an entry or light thread: the request's posted threads run first (the values are dropped).
+        Fiber f = vm.worker().fiber();
+        if (f != null) {
+            f.yieldThread();
+        }
+        return LuaValue.NONE;
     }
 
     /** A Lua coroutine whose body runs on a virtual thread. */
@@ -107,7 +171,6 @@ public final class Coroutines {
         private Varargs transfer = LuaValue.NONE;
         private boolean finishedOk;
         private RuntimeException exit;
-        private Coroutine resumer;
 
         Coroutine(Coroutines owner, LuaValue body) {
             super(owner.globals);
@@ -131,17 +194,16 @@ public final class Coroutines {
 
         @Override
         public Varargs resume(Varargs args) {
-            if (status == DEAD) {
-                return LuaValue.varargsOf(LuaValue.FALSE, LuaValue.valueOf("cannot resume dead coroutine"));
-            }
             if (status != SUSPENDED) {
-                return LuaValue.varargsOf(LuaValue.FALSE, LuaValue.valueOf("cannot resume non-suspended coroutine"));
+                // lua-nginx-module's wording: "cannot resume dead|running|normal coroutine"
+                return LuaValue.varargsOf(LuaValue.FALSE, LuaValue.valueOf("cannot resume " + statusName() + " coroutine"));
             }
-            resumer = owner.current;
-            if (resumer != null) {
-                resumer.status = NORMAL;
+            FiberState st = owner.state();
+            LuaThread resumer = st.current;
+            if (resumer instanceof Coroutine rc) {
+                rc.status = NORMAL;
             }
-            owner.current = this;
+            st.current = this;
             status = RUNNING;
             transfer = args;
             if (thread == null) {
@@ -151,9 +213,9 @@ public final class Coroutines {
                 toCoroutine.release();
             }
             toResumer.acquireUninterruptibly();
-            owner.current = resumer;
-            if (resumer != null) {
-                resumer.status = RUNNING;
+            st.current = resumer;
+            if (resumer instanceof Coroutine rc) {
+                rc.status = RUNNING;
             }
             if (exit != null) {
                 RuntimeException e = exit;
@@ -187,6 +249,9 @@ public final class Coroutines {
                     exit = e;
                 } else {
                     LuaValue m = e.getMessageObject();
+                    if (m != null && m.isstring() && !m.isnumber()) {
+                        m = LuaValue.valueOf(LuaWorkerVm.luaPosition(m.tojstring()));
+                    }
                     transfer = m == null ? LuaValue.NIL : m;
                 }
             } catch (StackOverflowError e) {

@@ -50,11 +50,7 @@ public final class Lua51Compat {
             os.set(unsafe, LuaValue.NIL);
         }
         os.set("getenv", new NgxFunction("getenv", a -> {
-            String name = a.checkjstring(1);
-            if (!vm.worker().resty().settings().env().contains(name)) {
-                return LuaValue.NIL;
-            }
-            String v = System.getenv(name);
+            String v = vm.worker().resty().settings().getenv(a.checkjstring(1));
             return v == null ? LuaValue.NIL : LuaValue.valueOf(v);
         }));
 

@@ -1,7 +1,9 @@
 package dev.resty4j.lua.lib;
 
 import dev.resty4j.core.api.NgxApiException;
+import dev.resty4j.core.worker.Fiber;
 import dev.resty4j.core.worker.Worker;
+import dev.resty4j.lua.LuaWorkerVm;
 import java.util.function.Function;
 import org.luaj.vm2.LuaError;
 import org.luaj.vm2.Varargs;
@@ -28,6 +30,9 @@ public final class NgxFunction extends VarArgFunction {
             throw new LuaError(e.getMessage(), 2);
         } catch (Worker.AwaitException e) {
             throw new LuaError(e.getMessage(), 2);
+        } catch (Fiber.Killed e) {
+            // the thread was killed while suspended: unwind it as ngx.exit does
+            throw LuaWorkerVm.exit();
         } catch (LuaError e) {
             throw withArgumentPosition(e, args);
         }

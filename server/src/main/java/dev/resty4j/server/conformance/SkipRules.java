@@ -21,7 +21,8 @@ import java.util.function.Predicate;
  *       ({@code ngx.req.socket}) is out of scope</td></tr>
  *   <tr><td>Lua requires {@code ngx.delayed_load}</td><td>a fake module compiled only into
  *       lua-nginx-module's test nginx build</td></tr>
- *   <tr><td>ids {@code t/091-coroutine.t#3, #24, #25}, {@code t/087-udp-socket.t#10}</td>
+ *   <tr><td>ids {@code t/091-coroutine.t#3, #24, #25}, {@code t/087-udp-socket.t#10},
+ *       {@code t/014-bugs.t#43, #45}</td>
  *       <td>need Internet access (TCP connects to public hosts, a DNS query to a public
  *       resolver)</td></tr>
  * </table>
@@ -38,7 +39,8 @@ public final class SkipRules {
     }
 
     private static final Set<String> NEEDS_INTERNET = Set.of(
-            "t/091-coroutine.t#3", "t/091-coroutine.t#24", "t/091-coroutine.t#25", "t/087-udp-socket.t#10");
+            "t/091-coroutine.t#3", "t/091-coroutine.t#24", "t/091-coroutine.t#25", "t/087-udp-socket.t#10",
+            "t/014-bugs.t#43", "t/014-bugs.t#45");
 
     /** The rules, in evaluation order. */
     public static final List<Rule> RULES = List.of(

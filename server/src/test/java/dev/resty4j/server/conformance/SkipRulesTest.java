@@ -46,7 +46,8 @@ class SkipRulesTest {
     @Test
     void internet() {
         for (String f : List.of("coroutine/091-coroutine__3.json", "coroutine/091-coroutine__24.json",
-                "coroutine/091-coroutine__25.json", "cosocket/087-udp-socket__10.json")) {
+                "coroutine/091-coroutine__25.json", "cosocket/087-udp-socket__10.json", "misc/014-bugs__43.json",
+                "misc/014-bugs__45.json")) {
             assertThat(reason(f)).as(f).contains("Internet");
         }
     }
