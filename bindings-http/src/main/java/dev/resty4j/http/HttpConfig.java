@@ -12,15 +12,14 @@ import java.util.Map;
 
 /**
  * The http-level configuration this module reads: static host mappings ({@code resty4j_hosts}), the
- * {@code resolver}, {@code upstream} blocks and the {@code lua_socket_*} defaults for resty.http.
+ * {@code resolver} and {@code upstream} blocks. (The {@code lua_socket_*} defaults of resty.http objects
+ * come from core's {@code SocketSettings}, per location, as for cosockets.)
  *
  * @param hosts     name → address from {@code resty4j_hosts} (port -1: keep the port the caller asked for)
  * @param resolver  the {@code resolver} directive, or null to use the system resolver
  * @param upstreams {@code upstream} blocks by name
- * @param socket    cosocket defaults for resty.http
  */
-public record HttpConfig(Map<String, HostPort> hosts, ResolverConfig resolver, Map<String, UpstreamConfig> upstreams,
-                         SocketDefaults socket) {
+public record HttpConfig(Map<String, HostPort> hosts, ResolverConfig resolver, Map<String, UpstreamConfig> upstreams) {
 
     /** Directive of our own: {@code resty4j_hosts NAME ADDRESS [NAME ADDRESS …];}. */
     public static final String HOSTS = "resty4j_hosts";
@@ -35,15 +34,9 @@ public record HttpConfig(Map<String, HostPort> hosts, ResolverConfig resolver, M
      */
     public record ResolverConfig(List<HostPort> servers, long validMs, boolean ipv6, long timeoutMs) {}
 
-    /** {@code lua_socket_connect_timeout} etc., with nginx's defaults. */
-    public record SocketDefaults(long connectTimeout, long sendTimeout, long readTimeout, int poolSize,
-                                 long keepaliveTimeout) {
-        public static final SocketDefaults NGINX = new SocketDefaults(60_000, 60_000, 60_000, 30, 60_000);
-    }
-
     /**
      * Reads the claimed http-level directives, and from the instance's settings the unclaimed ones other
-     * modules may read too ({@code resolver}, {@code resolver_timeout}, {@code lua_socket_*}).
+     * modules may read too ({@code resolver}, {@code resolver_timeout}).
      */
     public static HttpConfig parse(Resty resty, List<Directive> directives) {
         Map<String, HostPort> hosts = new LinkedHashMap<>();
@@ -68,7 +61,7 @@ public record HttpConfig(Map<String, HostPort> hosts, ResolverConfig resolver, M
         List<String> resolverTimeout = resty.settings().directive("resolver_timeout");
         ResolverConfig resolver = resolverArgs == null ? null
                 : resolver(resolverArgs, resolverTimeout == null || resolverTimeout.isEmpty() ? null : resolverTimeout.get(0));
-        return new HttpConfig(Map.copyOf(hosts), resolver, Map.copyOf(upstreams), socketDefaults(resty));
+        return new HttpConfig(Map.copyOf(hosts), resolver, Map.copyOf(upstreams));
     }
 
     /** Adds {@code NAME ADDRESS} pairs. */
@@ -110,21 +103,5 @@ public record HttpConfig(Map<String, HostPort> hosts, ResolverConfig resolver, M
             throw new IllegalArgumentException("no name servers in \"resolver\" directive");
         }
         return new ResolverConfig(List.copyOf(servers), valid, ipv6, timeout == null ? 30_000 : NginxValues.millis(timeout));
-    }
-
-    private static SocketDefaults socketDefaults(Resty resty) {
-        SocketDefaults d = SocketDefaults.NGINX;
-        Resty.Settings s = resty.settings();
-        return new SocketDefaults(
-                time(s, "lua_socket_connect_timeout", d.connectTimeout()),
-                time(s, "lua_socket_send_timeout", d.sendTimeout()),
-                time(s, "lua_socket_read_timeout", d.readTimeout()),
-                s.directive("lua_socket_pool_size") != null ? Integer.parseInt(s.directive("lua_socket_pool_size").get(0)) : d.poolSize(),
-                time(s, "lua_socket_keepalive_timeout", d.keepaliveTimeout()));
-    }
-
-    private static long time(Resty.Settings s, String name, long dflt) {
-        List<String> v = s.directive(name);
-        return v == null || v.isEmpty() ? dflt : NginxValues.millis(v.get(0));
     }
 }

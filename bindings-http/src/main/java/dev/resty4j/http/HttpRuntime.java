@@ -1,6 +1,7 @@
 package dev.resty4j.http;
 
 import dev.resty4j.Resty;
+import dev.resty4j.core.socket.SocketSettings;
 import dev.resty4j.http.client.Connector;
 import dev.resty4j.http.client.HttpClientApi;
 import dev.resty4j.http.dns.DnsTransport;
@@ -30,6 +31,9 @@ public final class HttpRuntime {
     private final Connector connector;
     private final HttpClientApi client;
     private final Map<String, Upstream> upstreams;
+    /** Locations are immutable: their socket settings are worked out once. */
+    private final Map<dev.resty4j.Location, SocketSettings> socketSettings = new java.util.concurrent.ConcurrentHashMap<>();
+    private volatile SocketSettings httpLevelSockets;
 
     private HttpRuntime(Resty resty, HttpConfig config) {
         this.config = config;
@@ -46,8 +50,9 @@ public final class HttpRuntime {
                 .setDecompressionSupported(false)
                 .setMaxHeaderSize(64 * 1024)
                 .setMaxInitialLineLength(64 * 1024)).build();
-        this.connector = new Connector(resty.vertx(), agent, resolver, resty.workerCount(), config.socket().poolSize());
-        this.client = new HttpClientApi(connector, config.socket());
+        this.connector = new Connector(resty.vertx(), agent, resolver, resty.workerCount(),
+                SocketSettings.of(resty, null).poolSize());
+        this.client = new HttpClientApi(connector);
         Map<String, Upstream> ups = new LinkedHashMap<>();
         for (UpstreamConfig u : config.upstreams().values()) {
             ups.put(u.name(), new Upstream(u, resty.workerCount()));
@@ -95,6 +100,22 @@ public final class HttpRuntime {
 
     public HttpClientApi client() {
         return client;
+    }
+
+    /** The {@code lua_socket_*} settings for resty.http objects created in a location (null: outside requests). */
+    public SocketSettings socketSettings(Resty resty, dev.resty4j.Location location) {
+        if (location == null) {
+            return httpLevelSockets(resty);
+        }
+        return socketSettings.computeIfAbsent(location, l -> SocketSettings.of(resty, l));
+    }
+
+    private SocketSettings httpLevelSockets(Resty resty) {
+        SocketSettings s = httpLevelSockets;
+        if (s == null) {
+            httpLevelSockets = s = SocketSettings.of(resty, null);
+        }
+        return s;
     }
 
     /** The upstream group of that name, or null. */

@@ -306,6 +306,26 @@ class HttpClientTest {
     }
 
     @Test
+    void connectionsLeftOpenCloseWhenTheRequestEnds() throws Exception {
+        Resty.Builder b = Resty.builder().workers(1).location("/t", l -> l.contentByLua("""
+                local httpc = require("resty.http").new()
+                httpc:connect{ scheme = "http", host = "svc.test", pool = "left-open" }
+                ngx.say(httpc:request{ path = "/hello" }:read_body())
+                """));
+        RestyHttp.mapHost(b, "svc.test", backend.address());
+        try (RestyTester t = RestyTester.of(b)) {
+            int before = backend.openConnections.get();
+            assertThat(t.get("/t").run().body()).isEqualTo("hello world\n");
+            // the instance is still up: only the end of the request can have closed the connection
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while (backend.openConnections.get() > before && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertThat(backend.openConnections.get()).isEqualTo(before);
+        }
+    }
+
+    @Test
     void operationsOnAClosedObjectSayClosed() throws Exception {
         MockResponse r = run("""
                 local httpc = require("resty.http").new()

@@ -1,27 +1,20 @@
 package dev.resty4j.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.resty4j.Resty;
-import dev.resty4j.testing.RestyTester;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The seed configs that use resty.http, run verbatim (copied unchanged into src/test/resources/seed) against
@@ -30,9 +23,6 @@ import org.junit.jupiter.api.io.TempDir;
 class SeedExamplesTest {
 
     static Vertx vertx;
-
-    @TempDir
-    static Path tmp;
 
     @BeforeAll
     static void start() {
@@ -50,33 +40,6 @@ class SeedExamplesTest {
         }
     }
 
-    /**
-     * 04 needs resty.lrucache, which another module provides. Until it is on the class path, a minimal
-     * test-only stand-in (get/set with TTL) is put on the package path; once the real module is there
-     * (or preloaded), it is used instead.
-     */
-    private static Consumer<Resty.Builder> lrucache() throws Exception {
-        if (SeedExamplesTest.class.getClassLoader().getResource("resty4j/lua/resty/lrucache.lua") != null) {
-            return b -> { };
-        }
-        Path dir = tmp.resolve("lua");
-        Files.createDirectories(dir.resolve("resty"));
-        Files.writeString(dir.resolve("resty/lrucache.lua"), """
-                -- test-only stand-in for resty.lrucache (get/set with TTL, no eviction)
-                local _M = {}
-                local mt = { __index = _M }
-                function _M.new(size) return setmetatable({ v = {}, exp = {} }, mt) end
-                function _M.get(self, k)
-                    local e = self.exp[k]
-                    if e and e <= ngx.now() then self.v[k] = nil; self.exp[k] = nil end
-                    return self.v[k]
-                end
-                function _M.set(self, k, v, ttl) self.v[k] = v; self.exp[k] = ttl and ngx.now() + ttl or nil end
-                return _M
-                """);
-        return b -> b.packagePath(dir);
-    }
-
     @Test
     void seed04LruCacheInFrontOfAService() throws Exception {
         Backend users = Backend.start(vertx, req -> {
@@ -86,11 +49,8 @@ class SeedExamplesTest {
                 req.response().setStatusCode(404).end("{}");
             }
         });
-        Consumer<Resty.Builder> lru = lrucache();
-        try (users; RestyServer s = new RestyServer(vertx, seed("04-lru-cache.conf"), b -> {
-            RestyHttp.mapHost(b, "user-service", users.address());
-            lru.accept(b);
-        })) {
+        try (users; RestyServer s = new RestyServer(vertx, seed("04-lru-cache.conf"),
+                b -> RestyHttp.mapHost(b, "user-service", users.address()))) {
             HttpResponse<String> first = s.get("/user-info?id=7");
             assertThat(first.statusCode()).isEqualTo(200);
             assertThat(first.headers().firstValue("X-Cache")).hasValue("MISS");
@@ -107,28 +67,16 @@ class SeedExamplesTest {
         }
         // the service down: connection refused -> 502
         int closed = Backend.closedPort(vertx);
-        try (RestyServer s = new RestyServer(vertx, seed("04-lru-cache.conf"), b -> {
-            RestyHttp.mapHost(b, "user-service", "127.0.0.1:" + closed);
-            lru.accept(b);
-        })) {
+        try (RestyServer s = new RestyServer(vertx, seed("04-lru-cache.conf"),
+                b -> RestyHttp.mapHost(b, "user-service", "127.0.0.1:" + closed))) {
             HttpResponse<String> down = s.get("/user-info?id=7");
             assertThat(down.statusCode()).isEqualTo(502);
             assertThat(down.body()).isEqualTo("{\"error\":\"upstream_error\"}\n");
         }
     }
 
-    /** 06 needs ngx.timer.at and cjson (other modules); the test runs once both are there. */
-    private static void assumeTimerAndCjson() throws Exception {
-        try (RestyTester t = RestyTester.of(Resty.builder().workers(1).location("/probe", l -> l.contentByLua(
-                "ngx.say(pcall(require, 'cjson') and ngx.timer ~= nil and ngx.timer.at ~= nil)")))) {
-            assumeTrue(t.get("/probe").run().body().equals("true\n"),
-                    "seed 06 waits for ngx.timer.at and cjson (being added by other modules)");
-        }
-    }
-
     @Test
     void seed06MetricsPushedFromATimerDoNotDelayResponses() throws Exception {
-        assumeTimerAndCjson();
         List<String> ingested = new CopyOnWriteArrayList<>();
         List<HttpServerResponse> held = new CopyOnWriteArrayList<>();
         Promise<Void> release = Promise.promise();

@@ -26,12 +26,15 @@ public final class Connector {
     /**
      * Where to connect: the logical host (Host header, SNI) and port, and TLS settings.
      *
-     * @param tunnel an HTTP proxy to reach the host through with {@code CONNECT}, or null
+     * @param trustedCertificate PEM file of the CAs to verify against ({@code lua_ssl_trusted_certificate}),
+     *                           or null for the JDK's
+     * @param tunnel             an HTTP proxy to reach the host through with {@code CONNECT}, or null
      */
-    public record Target(String host, int port, boolean ssl, boolean sslVerify, String serverName, ProxyOptions tunnel) {
+    public record Target(String host, int port, boolean ssl, boolean sslVerify, String serverName,
+                         String trustedCertificate, ProxyOptions tunnel) {
 
         public Target(String host, int port, boolean ssl, boolean sslVerify, String serverName) {
-            this(host, port, ssl, sslVerify, serverName, null);
+            this(host, port, ssl, sslVerify, serverName, null, null);
         }
     }
 
@@ -106,8 +109,12 @@ public final class Connector {
                 o.setConnectTimeout(timeoutMs);
             }
             if (t.ssl()) {
-                o.setSslOptions(new ClientSSLOptions().setTrustAll(!t.sslVerify())
-                        .setHostnameVerificationAlgorithm(t.sslVerify() ? "HTTPS" : ""));
+                ClientSSLOptions ssl = new ClientSSLOptions().setTrustAll(!t.sslVerify())
+                        .setHostnameVerificationAlgorithm(t.sslVerify() ? "HTTPS" : "");
+                if (t.sslVerify() && t.trustedCertificate() != null) {
+                    ssl.setTrustOptions(new io.vertx.core.net.PemTrustOptions().addCertPath(t.trustedCertificate()));
+                }
+                o.setSslOptions(ssl);
             }
             return agent.connect(o);
         });

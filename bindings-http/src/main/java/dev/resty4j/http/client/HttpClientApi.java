@@ -2,7 +2,8 @@ package dev.resty4j.http.client;
 
 import dev.resty4j.core.api.ArgsCodec;
 import dev.resty4j.core.api.NgxApiException;
-import dev.resty4j.http.HttpConfig.SocketDefaults;
+import dev.resty4j.core.request.RequestContext;
+import dev.resty4j.core.socket.SocketSettings;
 import dev.resty4j.spi.NativeResult;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
@@ -36,16 +37,14 @@ public final class HttpClientApi {
             "^(?:(http[s]?):)?//((?:[^\\[\\]:/?]+)|(?:\\[.+\\]))(?::(\\d+))?([^?]*)\\??(.*)", Pattern.DOTALL);
 
     private final Connector connector;
-    private final SocketDefaults defaults;
 
-    public HttpClientApi(Connector connector, SocketDefaults defaults) {
+    public HttpClientApi(Connector connector) {
         this.connector = connector;
-        this.defaults = defaults;
     }
 
-    /** {@code http.new()}. */
-    public HttpSession newSession() {
-        return new HttpSession(defaults.connectTimeout(), defaults.sendTimeout(), defaults.readTimeout());
+    /** {@code http.new()}, with the {@code lua_socket_*} settings in force where it is called. */
+    public HttpSession newSession(SocketSettings settings) {
+        return new HttpSession(settings);
     }
 
     /** {@code set_timeout(ms)}: connect, send and read timeouts at once. */
@@ -73,7 +72,7 @@ public final class HttpClientApi {
      * With {@code proxy_opts}, http goes to the proxy with absolute request URIs and https through a
      * {@code CONNECT} tunnel, unless {@code no_proxy} names the host.
      */
-    public Future<NativeResult> connect(int worker, HttpSession s, Map<String, Object> opts) {
+    public Future<NativeResult> connect(int worker, RequestContext owner, HttpSession s, Map<String, Object> opts) {
         String scheme = string(opts.get("scheme"));
         String host = string(opts.get("host"));
         Integer port = integer(opts.get("port"));
@@ -108,10 +107,11 @@ public final class HttpClientApi {
             // plain http through a proxy: the connection is to the proxy itself
             target = new Connector.Target(proxy.host, proxy.port, false, false, null);
         } else {
-            target = new Connector.Target(host, port, ssl, verify, sni, proxy == null ? null : proxy.tunnel());
+            target = new Connector.Target(host, port, ssl, verify, sni, s.settings.trustedCertificate(),
+                    proxy == null ? null : proxy.tunnel());
         }
         int p = port;
-        return open(worker, s, target, pool, integer(opts.get("pool_size")), integer(opts.get("backlog")))
+        return open(worker, owner, s, target, pool, integer(opts.get("pool_size")), integer(opts.get("backlog")))
                 .map(r -> {
                     if (r.values().get(0) == null) {
                         return r;
@@ -194,13 +194,14 @@ public final class HttpClientApi {
     }
 
     /** The older {@code connect(host, port, options)} form: a plain TCP connection (pool {@code host:port}). */
-    public Future<NativeResult> connectLegacy(int worker, HttpSession s, String host, Object portArg, Map<String, Object> opts) {
+    public Future<NativeResult> connectLegacy(int worker, RequestContext owner, HttpSession s, String host, Object portArg,
+                                              Map<String, Object> opts) {
         Integer port = integer(portArg);
         if (port == null) {
             return unsupportedUnix(host);
         }
         String pool = opts == null ? null : string(opts.get("pool"));
-        return open(worker, s, new Connector.Target(host, port, false, false, null),
+        return open(worker, owner, s, new Connector.Target(host, port, false, false, null),
                 pool != null ? pool : host + ":" + port,
                 opts == null ? null : integer(opts.get("pool_size")), opts == null ? null : integer(opts.get("backlog")));
     }
@@ -210,8 +211,8 @@ public final class HttpClientApi {
                 ? "unix domain sockets are not supported by resty4j" : "no port given for " + host));
     }
 
-    private Future<NativeResult> open(int worker, HttpSession s, Connector.Target t, String pool, Integer poolSize,
-                                      Integer backlog) {
+    private Future<NativeResult> open(int worker, RequestContext owner, HttpSession s, Connector.Target t, String pool,
+                                      Integer poolSize, Integer backlog) {
         PooledConnection old = s.release();
         if (old != null) {
             old.close(); // ngx_lua closes the previous connection of a socket that connects again
@@ -226,6 +227,7 @@ public final class HttpClientApi {
                         s.connectTimeout)
                 .map(c -> {
                     s.attach(c);
+                    s.closeAtEndOf(owner);
                     return NativeResult.of(1L);
                 })
                 .recover(e -> Future.succeededFuture(NativeResult.error(error(e, t.host()))));
@@ -360,8 +362,8 @@ public final class HttpClientApi {
             return NativeResult.error("unread data in buffer");
         }
         s.release(); // a connection the peer closed meanwhile is simply not pooled
-        long idle = timeout == null ? defaults.keepaliveTimeout() : timeout;
-        c.keepAlive(idle, poolSize == null ? defaults.poolSize() : poolSize.intValue());
+        long idle = timeout == null ? s.settings.keepaliveTimeout() : timeout;
+        c.keepAlive(idle, poolSize == null ? s.settings.poolSize() : poolSize.intValue());
         return NativeResult.of(1L);
     }
 
@@ -390,7 +392,7 @@ public final class HttpClientApi {
      * @param requestScheme the current request's scheme, for schemaless URIs (null outside requests)
      * @param errorLog      where a failed keepalive is logged, as lua-resty-http logs it
      */
-    public Future<Object> requestUri(int worker, HttpSession s, String uri, Map<String, Object> params,
+    public Future<Object> requestUri(int worker, RequestContext owner, HttpSession s, String uri, Map<String, Object> params,
                                      String requestScheme, Consumer<String> errorLog) {
         NativeResult parsed = parseUri(uri, false, requestScheme);
         if (parsed.values().get(0) == null) {
@@ -418,7 +420,7 @@ public final class HttpClientApi {
                 }
             }
         }
-        return connect(worker, s, p).compose(ok -> {
+        return connect(worker, owner, s, p).compose(ok -> {
             if (ok.values().get(0) == null) {
                 return Future.succeededFuture(ok);
             }

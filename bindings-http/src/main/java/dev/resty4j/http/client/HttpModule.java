@@ -31,7 +31,11 @@ public final class HttpModule implements NativeModule {
     @Override
     public Map<String, NativeFunction> functions() {
         Map<String, NativeFunction> f = new HashMap<>();
-        f.put("new", (call, a) -> api(call).newSession());
+        f.put("new", (call, a) -> {
+            RequestContext req = call.request();
+            return api(call).newSession(HttpRuntime.of(call.resty()).socketSettings(call.resty(),
+                    req == null ? null : req.location()));
+        });
         f.put("set_timeout", (call, a) -> {
             api(call).setTimeout(session(a), millis(a, 1));
             return null;
@@ -40,8 +44,8 @@ public final class HttpModule implements NativeModule {
             api(call).setTimeouts(session(a), optMillis(a, 1), optMillis(a, 2), optMillis(a, 3));
             return null;
         });
-        f.put("connect", (call, a) -> api(call).connect(call.worker().id(), session(a), map(a, 1)));
-        f.put("connect_legacy", (call, a) -> api(call).connectLegacy(call.worker().id(), session(a), str(a, 1),
+        f.put("connect", (call, a) -> api(call).connect(call.worker().id(), owner(call), session(a), map(a, 1)));
+        f.put("connect_legacy", (call, a) -> api(call).connectLegacy(call.worker().id(), owner(call), session(a), str(a, 1),
                 arg(a, 2), arg(a, 3) instanceof Map<?, ?> ? map(a, 3) : null));
         f.put("send_request", (call, a) -> api(call).sendRequest(session(a), map(a, 1), Boolean.TRUE.equals(arg(a, 2))));
         f.put("read_response", (call, a) -> api(call).readResponse(session(a), exchange(a, 1)));
@@ -56,7 +60,7 @@ public final class HttpModule implements NativeModule {
         f.put("get_reused_times", (call, a) -> api(call).reusedTimes(session(a)));
         f.put("request_uri", (call, a) -> {
             RequestContext req = call.request();
-            return api(call).requestUri(call.worker().id(), session(a), str(a, 1), map(a, 2),
+            return api(call).requestUri(call.worker().id(), owner(call), session(a), str(a, 1), map(a, 2),
                     req == null ? null : req.scheme(),
                     err -> call.resty().logger().log(LogLevel.ERR, req, err));
         });
@@ -66,6 +70,14 @@ public final class HttpModule implements NativeModule {
             return HttpClientApi.parseUri(str(a, 0), !Boolean.FALSE.equals(arg(a, 1)), req == null ? null : req.scheme());
         });
         return Map.copyOf(f);
+    }
+
+    /**
+     * The request or timer whose end closes connections a script leaves open: the worker's current
+     * context, which timers have too (where {@link NativeCall#request()} is null).
+     */
+    private static RequestContext owner(NativeCall call) {
+        return call.worker().current();
     }
 
     private static HttpClientApi api(NativeCall call) {

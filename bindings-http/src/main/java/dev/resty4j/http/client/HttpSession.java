@@ -1,36 +1,20 @@
 package dev.resty4j.http.client;
 
 import dev.resty4j.spi.NativeHandle;
-import java.lang.ref.Cleaner;
+import dev.resty4j.core.request.RequestContext;
+import dev.resty4j.core.socket.SocketSettings;
 
 /**
  * The state of one {@code resty.http} object ({@code http.new()}): its timeouts, the connection it holds
  * (as a cosocket holds one), what it connected to, and whether the last response lets the connection be
- * kept alive.
- *
- * <p>nginx closes a request's cosockets when the request ends; resty4j closes the connection of an http
- * object that scripts dropped without {@code close} or {@code set_keepalive} when the object is
- * garbage-collected, so such connections are reclaimed later than in nginx but never leak.
+ * kept alive. As nginx does with cosockets, a connection the script neither closed nor put back into its
+ * pool is closed when the request (or timer) that opened it ends.
  */
 public final class HttpSession implements NativeHandle {
 
-    private static final Cleaner CLEANER = Cleaner.create();
-
-    /** Holds the connection apart from the session, so the cleaner can close it after the session is gone. */
-    private static final class Slot implements Runnable {
-        volatile PooledConnection conn;
-
-        @Override
-        public void run() {
-            PooledConnection c = conn;
-            conn = null;
-            if (c != null) {
-                c.close();
-            }
-        }
-    }
-
-    private final Slot slot = new Slot();
+    final SocketSettings settings;
+    private PooledConnection conn;
+    private RequestContext cleanupFor;
     long connectTimeout;
     long sendTimeout;
     long readTimeout;
@@ -47,11 +31,11 @@ public final class HttpSession implements NativeHandle {
     /** The last request sent, whose body must be read before the connection can be pooled. */
     Exchange last;
 
-    HttpSession(long connectTimeout, long sendTimeout, long readTimeout) {
-        this.connectTimeout = connectTimeout;
-        this.sendTimeout = sendTimeout;
-        this.readTimeout = readTimeout;
-        CLEANER.register(this, slot);
+    HttpSession(SocketSettings settings) {
+        this.settings = settings;
+        this.connectTimeout = settings.connectTimeout();
+        this.sendTimeout = settings.sendTimeout();
+        this.readTimeout = settings.readTimeout();
     }
 
     @Override
@@ -60,20 +44,43 @@ public final class HttpSession implements NativeHandle {
     }
 
     /** The connection the script holds, even if the peer closed it meanwhile (the script has not seen that yet). */
-    PooledConnection connection() {
-        return slot.conn;
+    synchronized PooledConnection connection() {
+        return conn;
     }
 
     /** Takes the connection out of the session (it is then "closed" for the script). */
-    PooledConnection release() {
-        PooledConnection c = slot.conn;
-        slot.conn = null;
+    synchronized PooledConnection release() {
+        PooledConnection c = conn;
+        conn = null;
         last = null;
         return c;
     }
 
-    void attach(PooledConnection c) {
-        slot.conn = c;
+    synchronized void attach(PooledConnection c) {
+        conn = c;
         last = null;
+    }
+
+    /** Registers (once per request) the close of a connection still held when the request ends. */
+    synchronized void closeAtEndOf(RequestContext owner) {
+        if (owner == null || owner == cleanupFor) {
+            return;
+        }
+        cleanupFor = owner;
+        owner.addCleanup(() -> {
+            PooledConnection left;
+            synchronized (this) {
+                if (cleanupFor != owner) {
+                    return;
+                }
+                cleanupFor = null;
+                left = conn;
+                conn = null;
+                last = null;
+            }
+            if (left != null) {
+                left.close();
+            }
+        });
     }
 }
