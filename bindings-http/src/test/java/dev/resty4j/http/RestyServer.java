@@ -12,23 +12,38 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.function.Consumer;
 
-/** A resty4j instance from config text, served by the Vert.x host on loopback, and a client for it. */
+/** A resty4j instance from config text, served on loopback by the Vert.x host (or the Netty host), and a client for it. */
 final class RestyServer implements AutoCloseable {
 
     final Resty resty;
     final HttpServer server;
+    final dev.resty4j.host.netty.NettyServer netty;
     final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
 
     RestyServer(Vertx vertx, String config, Consumer<Resty.Builder> extra) throws Exception {
+        this(vertx, config, extra, false);
+    }
+
+    RestyServer(Vertx vertx, String config, Consumer<Resty.Builder> extra, boolean nettyHost) throws Exception {
         Resty.Builder b = ConfigLoader.load(config, "nginx.conf", Path.of("."), ConfigLoader.Options.strict());
         extra.accept(b);
         this.resty = b.vertx(vertx).build();
-        this.server = vertx.createHttpServer().requestHandler(resty.handler()).listen(0, "127.0.0.1").await();
+        if (nettyHost) {
+            this.netty = dev.resty4j.host.netty.NettyServer.start(resty, "127.0.0.1", 0);
+            this.server = null;
+        } else {
+            this.netty = null;
+            this.server = vertx.createHttpServer().requestHandler(resty.handler()).listen(0, "127.0.0.1").await();
+        }
+    }
+
+    int port() {
+        return server != null ? server.actualPort() : netty.port(0);
     }
 
     String url(String path) {
-        return "http://127.0.0.1:" + server.actualPort() + path;
+        return "http://127.0.0.1:" + port() + path;
     }
 
     HttpResponse<String> get(String path, String... headers) throws Exception {
@@ -46,7 +61,11 @@ final class RestyServer implements AutoCloseable {
 
     @Override
     public void close() {
-        server.close().await();
+        if (server != null) {
+            server.close().await();
+        } else {
+            netty.close();
+        }
         resty.close();
     }
 }
