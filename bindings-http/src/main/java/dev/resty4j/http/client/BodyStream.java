@@ -22,7 +22,7 @@ public final class BodyStream {
     /** Bytes fetched before the reader asks for them (at most one more buffer may arrive on top). */
     static final int READ_AHEAD = 64 * 1024;
 
-    private final Vertx vertx;
+    private final dev.resty4j.core.socket.Deadlines deadlines;
     private final ReadStream<Buffer> source;
     private final Context context;
     private final ArrayDeque<Buffer> queue = new ArrayDeque<>();
@@ -37,8 +37,8 @@ public final class BodyStream {
      * @param expectBody false for responses without a body (HEAD, 204, …): the stream then flows at once, so
      *                   its end is seen without a read
      */
-    BodyStream(Vertx vertx, ReadStream<Buffer> source, boolean expectBody) {
-        this.vertx = vertx;
+    BodyStream(dev.resty4j.core.socket.Deadlines deadlines, ReadStream<Buffer> source, boolean expectBody) {
+        this.deadlines = deadlines;
         this.source = source;
         this.context = Vertx.currentContext();
         source.pause();
@@ -210,7 +210,7 @@ public final class BodyStream {
                 context.runOnContext(v -> source.fetch(1));
             }
         }
-        return Timeouts.within(vertx, p.future(), timeoutMs, onTimeout);
+        return Timeouts.within(deadlines, p.future(), timeoutMs, onTimeout);
     }
 
     private Buffer take(int max) {

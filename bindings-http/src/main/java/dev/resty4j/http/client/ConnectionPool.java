@@ -2,7 +2,6 @@ package dev.resty4j.http.client;
 
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientConnection;
 import java.util.ArrayDeque;
 import java.util.Iterator;
@@ -21,7 +20,7 @@ import java.util.function.Supplier;
  */
 public final class ConnectionPool {
 
-    private final Vertx vertx;
+    private final WorkerIo worker;
     private final String name;
     private int size;
     private boolean sizeFixed;
@@ -38,12 +37,17 @@ public final class ConnectionPool {
      *                pool there when {@code connect} named neither a size nor a backlog)
      * @param backlog -1 for no limit on open connections
      */
-    ConnectionPool(Vertx vertx, String name, int size, int backlog, int defaultSize) {
-        this.vertx = vertx;
+    ConnectionPool(WorkerIo worker, String name, int size, int backlog, int defaultSize) {
+        this.worker = worker;
         this.name = name;
         this.sizeFixed = size > 0 || backlog >= 0;
         this.size = size > 0 ? size : defaultSize;
         this.backlog = backlog;
+    }
+
+    /** The timeouts of this pool's worker. */
+    dev.resty4j.core.socket.Deadlines deadlines() {
+        return worker.deadlines;
     }
 
     public String name() {
@@ -81,7 +85,7 @@ public final class ConnectionPool {
             waiters.add(waiter);
         }
         Promise<PooledConnection> w = waiter;
-        long timer = vertx.setTimer(Math.max(1, waitTimeoutMs), id -> {
+        var timer = worker.deadlines.schedule(Math.max(1, waitTimeoutMs), () -> {
             synchronized (this) {
                 if (!waiters.remove(w)) {
                     return; // already granted
@@ -91,7 +95,7 @@ public final class ConnectionPool {
         });
         // A waiter gets either a kept-alive connection or (null) a place to open a new one.
         return w.future().compose(granted -> {
-            vertx.cancelTimer(timer);
+            worker.deadlines.cancel(timer);
             return granted != null ? Future.succeededFuture(granted) : open(opener);
         });
     }
@@ -114,8 +118,7 @@ public final class ConnectionPool {
                 complete(next, null);
                 return Future.failedFuture(ar.cause());
             }
-            // this callback runs on the connection's own context (connects complete there)
-            PooledConnection pc = new PooledConnection(ar.result(), this, Vertx.currentContext());
+            PooledConnection pc = new PooledConnection(ar.result(), this, worker.loop);
             ar.result().closeHandler(v -> closed(pc));
             return Future.succeededFuture(pc);
         });

@@ -2,6 +2,7 @@ package dev.resty4j.http.client;
 
 import dev.resty4j.http.NameResolver;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientConnection;
@@ -10,8 +11,6 @@ import dev.resty4j.http.NginxValues;
 import io.vertx.core.net.ClientSSLOptions;
 import io.vertx.core.net.ProxyOptions;
 import io.vertx.core.net.SocketAddress;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Opens HTTP connections for resty.http and proxy_pass: takes them from the calling worker's pool when one
@@ -41,24 +40,23 @@ public final class Connector {
     private final Vertx vertx;
     private final HttpClientAgent agent;
     private final NameResolver resolver;
-    private final Map<String, ConnectionPool>[] pools;
+    private final WorkerIo[] workers;
     private final int defaultPoolSize;
     private final long sweeper;
 
-    @SuppressWarnings("unchecked")
     public Connector(Vertx vertx, HttpClientAgent agent, NameResolver resolver, int workers, int defaultPoolSize) {
         this.vertx = vertx;
         this.agent = agent;
         this.resolver = resolver;
         this.defaultPoolSize = defaultPoolSize;
-        this.pools = new Map[workers];
+        this.workers = new WorkerIo[workers];
         for (int i = 0; i < workers; i++) {
-            pools[i] = new ConcurrentHashMap<>();
+            this.workers[i] = new WorkerIo((io.vertx.core.internal.VertxInternal) vertx);
         }
         // keepalive timeouts of idle connections, checked once a second for every pool
         this.sweeper = vertx.setPeriodic(1000, id -> {
-            for (Map<String, ConnectionPool> worker : pools) {
-                worker.values().forEach(ConnectionPool::sweep);
+            for (WorkerIo w : this.workers) {
+                w.pools.values().forEach(ConnectionPool::sweep);
             }
         });
     }
@@ -70,15 +68,16 @@ public final class Connector {
     /** Closes every pool's idle connections and the HTTP client (the instance is closing). */
     public void close() {
         vertx.cancelTimer(sweeper);
-        for (Map<String, ConnectionPool> worker : pools) {
-            worker.values().forEach(ConnectionPool::shutdown);
+        for (WorkerIo w : workers) {
+            w.pools.values().forEach(ConnectionPool::shutdown);
         }
         agent.close();
     }
 
     /** The worker's pool of that name, created with the given size and backlog (-1: unset) on first use. */
     public ConnectionPool pool(int worker, String name, int size, int backlog) {
-        return pools[worker].computeIfAbsent(name, n -> new ConnectionPool(vertx, n, size, backlog, defaultPoolSize));
+        WorkerIo w = workers[worker];
+        return w.pools.computeIfAbsent(name, n -> new ConnectionPool(w, n, size, backlog, defaultPoolSize));
     }
 
     /**
@@ -88,37 +87,48 @@ public final class Connector {
     public Future<PooledConnection> connect(int worker, Target target, String poolName, int poolSize, int backlog,
                                             long connectTimeoutMs) {
         ConnectionPool pool = pool(worker, poolName, poolSize, backlog);
-        return pool.acquire(() -> open(target, connectTimeoutMs), connectTimeoutMs);
+        return pool.acquire(() -> open(workers[worker], target, connectTimeoutMs), connectTimeoutMs);
     }
 
-    private Future<HttpClientConnection> open(Target t, long timeoutMs) {
+    /**
+     * Resolves the name, then connects on the worker's event loop (so that the connection, and every
+     * request on it, lives there), all within the connect timeout.
+     */
+    private Future<HttpClientConnection> open(WorkerIo worker, Target t, long timeoutMs) {
         // through a tunnel, the proxy resolves the name
         Future<NginxValues.HostPort> address = t.tunnel() != null
                 ? Future.succeededFuture(new NginxValues.HostPort(t.host(), t.port())) : resolver.resolve(t.host(), t.port());
         Future<HttpClientConnection> f = address.compose(addr -> {
-            HttpConnectOptions o = new HttpConnectOptions()
-                    .setHost(t.serverName() != null ? t.serverName() : t.host())
-                    .setPort(t.port())
-                    .setSsl(t.ssl());
-            if (t.tunnel() != null) {
-                o.setProxyOptions(t.tunnel());
-            } else {
-                o.setServer(SocketAddress.inetSocketAddress(addr.port(), addr.host()));
-            }
-            if (timeoutMs > 0) {
-                o.setConnectTimeout(timeoutMs);
-            }
-            if (t.ssl()) {
-                ClientSSLOptions ssl = new ClientSSLOptions().setTrustAll(!t.sslVerify())
-                        .setHostnameVerificationAlgorithm(t.sslVerify() ? "HTTPS" : "");
-                if (t.sslVerify() && t.trustedCertificate() != null) {
-                    ssl.setTrustOptions(new io.vertx.core.net.PemTrustOptions().addCertPath(t.trustedCertificate()));
-                }
-                o.setSslOptions(ssl);
-            }
-            return agent.connect(o);
+            HttpConnectOptions o = options(t, addr, timeoutMs);
+            Promise<HttpClientConnection> p = Promise.promise();
+            worker.loop.runOnContext(v -> agent.connect(o).onComplete(p));
+            return p.future();
         });
         // A connect that completes after its timeout must not leak its socket.
-        return Timeouts.within(vertx, f, timeoutMs, () -> f.onSuccess(HttpClientConnection::close));
+        return Timeouts.within(worker.deadlines, f, timeoutMs, () -> f.onSuccess(HttpClientConnection::close));
+    }
+
+    private static HttpConnectOptions options(Target t, NginxValues.HostPort addr, long timeoutMs) {
+        HttpConnectOptions o = new HttpConnectOptions()
+                .setHost(t.serverName() != null ? t.serverName() : t.host())
+                .setPort(t.port())
+                .setSsl(t.ssl());
+        if (t.tunnel() != null) {
+            o.setProxyOptions(t.tunnel());
+        } else {
+            o.setServer(SocketAddress.inetSocketAddress(addr.port(), addr.host()));
+        }
+        if (timeoutMs > 0) {
+            o.setConnectTimeout(timeoutMs);
+        }
+        if (t.ssl()) {
+            ClientSSLOptions ssl = new ClientSSLOptions().setTrustAll(!t.sslVerify())
+                    .setHostnameVerificationAlgorithm(t.sslVerify() ? "HTTPS" : "");
+            if (t.sslVerify() && t.trustedCertificate() != null) {
+                ssl.setTrustOptions(new io.vertx.core.net.PemTrustOptions().addCertPath(t.trustedCertificate()));
+            }
+            o.setSslOptions(ssl);
+        }
+        return o;
     }
 }

@@ -92,7 +92,7 @@ public final class Exchange implements NativeHandle {
                 if (rr.succeeded()) {
                     HttpClientResponse resp = rr.result();
                     head.tryComplete(new Head(resp.statusCode(), resp.statusMessage(), resp.version(),
-                            entries(resp.headers()), new BodyStream(vertx, resp, hasBody(r.method(), resp)), resp));
+                            entries(resp.headers()), new BodyStream(conn.pool.deadlines(), resp, hasBody(r.method(), resp)), resp));
                 } else {
                     head.tryFail(rr.cause());
                 }
@@ -109,14 +109,14 @@ public final class Exchange implements NativeHandle {
             } else {
                 written = req.end();
             }
-            Timeouts.within(vertx, written, sendTimeoutMs, conn::close).onComplete(w -> {
+            Timeouts.within(conn.pool.deadlines(), written, sendTimeoutMs, conn::close).onComplete(w -> {
                 if (w.failed()) {
                     fail(w.cause());
                     return;
                 }
                 sent.tryComplete();
                 if (ready != null) {
-                    Timeouts.within(vertx, head.future(), readTimeoutMs, conn::close).onComplete(h -> {
+                    Timeouts.within(conn.pool.deadlines(), head.future(), readTimeoutMs, conn::close).onComplete(h -> {
                         if (h.succeeded()) {
                             received = h.result();
                             ready.tryComplete(h.result());
@@ -163,12 +163,12 @@ public final class Exchange implements NativeHandle {
 
     /** Writes a chunk of a streamed request body. */
     public Future<Void> write(Buffer chunk, long sendTimeoutMs) {
-        return Timeouts.within(vertx, request.future().compose(req -> req.write(chunk)), sendTimeoutMs, conn::close);
+        return Timeouts.within(conn.pool.deadlines(), request.future().compose(req -> req.write(chunk)), sendTimeoutMs, conn::close);
     }
 
     /** Ends a streamed request body. */
     public Future<Void> end(long sendTimeoutMs) {
-        return Timeouts.within(vertx, request.future().compose(HttpClientRequest::end), sendTimeoutMs, conn::close);
+        return Timeouts.within(conn.pool.deadlines(), request.future().compose(HttpClientRequest::end), sendTimeoutMs, conn::close);
     }
 
     /**
@@ -183,7 +183,7 @@ public final class Exchange implements NativeHandle {
         if (ready != null) {
             return ready.future(); // nothing registered from the caller's thread: no event-loop hand-off
         }
-        return sent.future().compose(v -> Timeouts.within(vertx, head.future(), readTimeoutMs, conn::close))
+        return sent.future().compose(v -> Timeouts.within(conn.pool.deadlines(), head.future(), readTimeoutMs, conn::close))
                 .map(x -> {
                     received = x;
                     return x;

@@ -1,8 +1,8 @@
 package dev.resty4j.http.client;
 
+import dev.resty4j.core.socket.Deadlines;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import io.vertx.core.Vertx;
 
 /** Bounds a future in time, the way cosocket timeouts bound each operation. */
 final class Timeouts {
@@ -21,18 +21,18 @@ final class Timeouts {
      * {@code f}, or a {@link TimeoutError} after {@code ms} milliseconds, when {@code onTimeout} runs too (to
      * close the connection the operation was using). {@code ms <= 0} means no limit.
      */
-    static <T> Future<T> within(Vertx vertx, Future<T> f, long ms, Runnable onTimeout) {
+    static <T> Future<T> within(Deadlines deadlines, Future<T> f, long ms, Runnable onTimeout) {
         if (ms <= 0 || f.isComplete()) {
             return f;
         }
         Promise<T> p = Promise.promise();
-        long timer = vertx.setTimer(ms, id -> {
+        Deadlines.Entry timer = deadlines.schedule(ms, () -> {
             if (p.tryFail(new TimeoutError()) && onTimeout != null) {
                 onTimeout.run();
             }
         });
         f.onComplete(ar -> {
-            vertx.cancelTimer(timer);
+            deadlines.cancel(timer);
             if (ar.succeeded()) {
                 p.tryComplete(ar.result());
             } else {

@@ -11,12 +11,12 @@ import java.util.concurrent.TimeUnit;
  * tree. Most reads complete long before their timeout, so arming and cancelling a Vert.x timer for each
  * (a task handed to the event loop from the script's fiber) would cost more than the read itself: here a
  * new deadline only touches the Vert.x timer when it is earlier than every pending one, and a cancelled
- * deadline is just removed from the set.
+ * deadline is just removed from the set. Public for bindings with their own sockets (bindings-http).
  */
-final class Deadlines {
+public final class Deadlines {
 
     /** One scheduled action. */
-    static final class Entry implements Comparable<Entry> {
+    public static final class Entry implements Comparable<Entry> {
         final long at;
         final long seq;
         final Runnable action;
@@ -41,12 +41,13 @@ final class Deadlines {
     private long armedFor = Long.MAX_VALUE;
     private long timerId = -1;
 
-    Deadlines(ContextInternal loop) {
+    /** @param loop the event loop the actions run on */
+    public Deadlines(ContextInternal loop) {
         this.loop = loop;
     }
 
     /** Runs {@code action} on the event loop after {@code delayMs}, unless cancelled first. */
-    Entry schedule(long delayMs, Runnable action) {
+    public Entry schedule(long delayMs, Runnable action) {
         long at = now() + delayMs;
         synchronized (this) {
             Entry e = new Entry(at, seq++, action);
@@ -58,7 +59,7 @@ final class Deadlines {
         }
     }
 
-    void cancel(Entry e) {
+    public void cancel(Entry e) {
         if (e != null) {
             synchronized (this) {
                 entries.remove(e);
