@@ -28,4 +28,13 @@ public interface ResponseSink {
     default boolean isConnected() {
         return true;
     }
+
+    /**
+     * Completes when the host can take more data: at once, unless data written so far still waits to go
+     * out (a slow client), then when it has drained or the client went away. Producers of large bodies
+     * (proxy_pass) wait on it between writes to keep memory bounded.
+     */
+    default io.vertx.core.Future<Void> writable() {
+        return io.vertx.core.Future.succeededFuture();
+    }
 }

@@ -33,6 +33,8 @@ final class NettySink implements ResponseSink {
     private HttpResponse head;
     /** The body's end is the connection's end (HTTP/1.0 without a length). */
     private boolean closeAfter;
+    /** The last body write, for {@link #writable()}. */
+    private ChannelFuture lastWrite;
 
     NettySink(RestyChannelHandler handler, ChannelHandlerContext ctx, RestyChannelHandler.Exchange ex) {
         this.handler = handler;
@@ -77,7 +79,19 @@ final class NettySink implements ResponseSink {
             ctx.write(head);
             head = null;
         }
-        ctx.writeAndFlush(new DefaultHttpContent(Unpooled.wrappedBuffer(data)));
+        lastWrite = ctx.writeAndFlush(new DefaultHttpContent(Unpooled.wrappedBuffer(data)));
+    }
+
+    /** When the channel's outbound buffer is over its high-water mark: once the last write has gone out. */
+    @Override
+    public io.vertx.core.Future<Void> writable() {
+        ChannelFuture last = lastWrite;
+        if (last == null || last.isDone() || ctx.channel().isWritable()) {
+            return io.vertx.core.Future.succeededFuture();
+        }
+        io.vertx.core.Promise<Void> p = io.vertx.core.Promise.promise();
+        last.addListener(f -> p.tryComplete()); // also completes when the write fails (client gone)
+        return p.future();
     }
 
     @Override

@@ -152,10 +152,12 @@ public final class VertxHost implements Handler<HttpServerRequest> {
     static final class VertxSink implements ResponseSink {
         private final HttpServerRequest request;
         private final HttpServerResponse response;
+        private final io.vertx.core.Context context; // the connection's, for timers of writable()
 
         VertxSink(HttpServerRequest request) {
             this.request = request;
             this.response = request.response();
+            this.context = io.vertx.core.Vertx.currentContext();
         }
 
         @Override
@@ -204,6 +206,28 @@ public final class VertxHost implements Handler<HttpServerRequest> {
         @Override
         public boolean isConnected() {
             return !response.closed();
+        }
+
+        @Override
+        public io.vertx.core.Future<Void> writable() {
+            if (!response.writeQueueFull() || response.closed()) {
+                return io.vertx.core.Future.succeededFuture();
+            }
+            io.vertx.core.Promise<Void> p = io.vertx.core.Promise.promise();
+            response.drainHandler(v -> p.tryComplete());
+            // A client that goes away never drains: look again now and then (no close handler is taken from others).
+            io.vertx.core.Vertx vertx = context != null ? context.owner() : null;
+            if (!response.writeQueueFull() || response.closed()) {
+                p.tryComplete();
+            } else if (vertx != null) {
+                long timer = vertx.setPeriodic(1000, id -> {
+                    if (response.closed()) {
+                        p.tryComplete();
+                    }
+                });
+                p.future().onComplete(ar -> vertx.cancelTimer(timer));
+            }
+            return p.future();
         }
     }
 

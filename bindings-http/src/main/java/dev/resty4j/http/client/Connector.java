@@ -1,0 +1,124 @@
+package dev.resty4j.http.client;
+
+import dev.resty4j.http.NameResolver;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.http.HttpClientConnection;
+import io.vertx.core.http.HttpConnectOptions;
+import dev.resty4j.http.NginxValues;
+import io.vertx.core.net.ClientSSLOptions;
+import io.vertx.core.net.ProxyOptions;
+import io.vertx.core.net.SocketAddress;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Opens HTTP connections for resty.http and proxy_pass: takes them from the calling worker's pool when one
+ * is idle there, else resolves the name ({@link NameResolver}) and connects through Vert.x's HTTP client
+ * (un-pooled connections: pooling follows ngx_lua's rules, in {@link ConnectionPool}).
+ *
+ * <p>Pools are per worker, as in nginx, where each worker process has its own: a worker's requests reuse
+ * its connections, and pool limits ({@code pool_size}, {@code backlog}) apply per worker.
+ */
+public final class Connector {
+
+    /**
+     * Where to connect: the logical host (Host header, SNI) and port, and TLS settings.
+     *
+     * @param trustedCertificate PEM file of the CAs to verify against ({@code lua_ssl_trusted_certificate}),
+     *                           or null for the JDK's
+     * @param tunnel             an HTTP proxy to reach the host through with {@code CONNECT}, or null
+     */
+    public record Target(String host, int port, boolean ssl, boolean sslVerify, String serverName,
+                         String trustedCertificate, ProxyOptions tunnel) {
+
+        public Target(String host, int port, boolean ssl, boolean sslVerify, String serverName) {
+            this(host, port, ssl, sslVerify, serverName, null, null);
+        }
+    }
+
+    private final Vertx vertx;
+    private final HttpClientAgent agent;
+    private final NameResolver resolver;
+    private final Map<String, ConnectionPool>[] pools;
+    private final int defaultPoolSize;
+    private final long sweeper;
+
+    @SuppressWarnings("unchecked")
+    public Connector(Vertx vertx, HttpClientAgent agent, NameResolver resolver, int workers, int defaultPoolSize) {
+        this.vertx = vertx;
+        this.agent = agent;
+        this.resolver = resolver;
+        this.defaultPoolSize = defaultPoolSize;
+        this.pools = new Map[workers];
+        for (int i = 0; i < workers; i++) {
+            pools[i] = new ConcurrentHashMap<>();
+        }
+        // keepalive timeouts of idle connections, checked once a second for every pool
+        this.sweeper = vertx.setPeriodic(1000, id -> {
+            for (Map<String, ConnectionPool> worker : pools) {
+                worker.values().forEach(ConnectionPool::sweep);
+            }
+        });
+    }
+
+    public Vertx vertx() {
+        return vertx;
+    }
+
+    /** Closes every pool's idle connections and the HTTP client (the instance is closing). */
+    public void close() {
+        vertx.cancelTimer(sweeper);
+        for (Map<String, ConnectionPool> worker : pools) {
+            worker.values().forEach(ConnectionPool::shutdown);
+        }
+        agent.close();
+    }
+
+    /** The worker's pool of that name, created with the given size and backlog (-1: unset) on first use. */
+    public ConnectionPool pool(int worker, String name, int size, int backlog) {
+        return pools[worker].computeIfAbsent(name, n -> new ConnectionPool(vertx, n, size, backlog, defaultPoolSize));
+    }
+
+    /**
+     * A connection to {@code target} from the named pool of the worker (a pooled one, or a new one).
+     * {@code connectTimeoutMs} bounds name resolution plus connecting, and a wait for a place in a full pool.
+     */
+    public Future<PooledConnection> connect(int worker, Target target, String poolName, int poolSize, int backlog,
+                                            long connectTimeoutMs) {
+        ConnectionPool pool = pool(worker, poolName, poolSize, backlog);
+        return pool.acquire(() -> open(target, connectTimeoutMs), connectTimeoutMs);
+    }
+
+    private Future<HttpClientConnection> open(Target t, long timeoutMs) {
+        // through a tunnel, the proxy resolves the name
+        Future<NginxValues.HostPort> address = t.tunnel() != null
+                ? Future.succeededFuture(new NginxValues.HostPort(t.host(), t.port())) : resolver.resolve(t.host(), t.port());
+        Future<HttpClientConnection> f = address.compose(addr -> {
+            HttpConnectOptions o = new HttpConnectOptions()
+                    .setHost(t.serverName() != null ? t.serverName() : t.host())
+                    .setPort(t.port())
+                    .setSsl(t.ssl());
+            if (t.tunnel() != null) {
+                o.setProxyOptions(t.tunnel());
+            } else {
+                o.setServer(SocketAddress.inetSocketAddress(addr.port(), addr.host()));
+            }
+            if (timeoutMs > 0) {
+                o.setConnectTimeout(timeoutMs);
+            }
+            if (t.ssl()) {
+                ClientSSLOptions ssl = new ClientSSLOptions().setTrustAll(!t.sslVerify())
+                        .setHostnameVerificationAlgorithm(t.sslVerify() ? "HTTPS" : "");
+                if (t.sslVerify() && t.trustedCertificate() != null) {
+                    ssl.setTrustOptions(new io.vertx.core.net.PemTrustOptions().addCertPath(t.trustedCertificate()));
+                }
+                o.setSslOptions(ssl);
+            }
+            return agent.connect(o);
+        });
+        // A connect that completes after its timeout must not leak its socket.
+        return Timeouts.within(vertx, f, timeoutMs, () -> f.onSuccess(HttpClientConnection::close));
+    }
+}
