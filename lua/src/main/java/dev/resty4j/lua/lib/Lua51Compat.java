@@ -134,6 +134,17 @@ public final class Lua51Compat {
             }
             throw new NgxApiException("setfenv: only Lua functions are supported");
         }));
+        // collectgarbage: the JVM collects on its own; a script's "collect" must not stall every worker with
+        // System.gc(). "count" reports the heap in use, in KB, as Lua does for its own heap.
+        g.set("collectgarbage", new NgxFunction("collectgarbage", a -> {
+            String opt = a.optjstring(1, "collect");
+            if (opt.equals("count")) {
+                Runtime rt = Runtime.getRuntime();
+                double kb = (rt.totalMemory() - rt.freeMemory()) / 1024.0;
+                return LuaValue.varargsOf(LuaValue.valueOf(kb), LuaValue.valueOf(0));
+            }
+            return LuaValue.valueOf(0);
+        }));
         g.set("bit", BitLib.create());
         g.get("package").get("loaded").set("bit", g.get("bit"));
     }
