@@ -44,11 +44,9 @@ public final class RequestBody {
     }
 
     // init_body / append_body / finish_body build a new body in pieces.
-    private static final Object BUILDER_KEY = new Object();
 
     public static void init(RequestContext req) {
         Contexts.check(req, Contexts.OUTPUT);
-        req.phaseResult(null);
         builders.put(req, new ByteArrayOutputStream());
     }
 
@@ -72,8 +70,4 @@ public final class RequestBody {
 
     private static final java.util.Map<RequestContext, ByteArrayOutputStream> builders =
             java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
-
-    static Object builderKey() {
-        return BUILDER_KEY;
-    }
 }
