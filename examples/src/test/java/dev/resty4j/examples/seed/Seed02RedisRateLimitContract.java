@@ -2,6 +2,7 @@ package dev.resty4j.examples.seed;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.resty4j.examples.LocalRedis;
 import io.vertx.core.Vertx;
 import java.net.InetAddress;
 import java.net.http.HttpClient;
