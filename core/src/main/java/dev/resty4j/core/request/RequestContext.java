@@ -67,6 +67,7 @@ public final class RequestContext {
     private boolean eof;
     private boolean flushedOnce;
     private boolean contentTypeCleared;
+    private boolean outputFilterFailed;
     private Runnable contentFallback;
     private String[] captures;
     private boolean handedOff;
@@ -197,6 +198,12 @@ public final class RequestContext {
     /** True once a script cleared Content-Type: then no default type is added (as nginx). */
     public boolean contentTypeCleared() { return contentTypeCleared; }
     public void contentTypeCleared(boolean c) { this.contentTypeCleared = c; }
+    /**
+     * True once a filter replaced the response while a script's output call was sending the headers (a
+     * 412 from the not-modified filter): that call reports {@code "nginx output filter error"}.
+     */
+    public boolean outputFilterFailed() { return outputFilterFailed; }
+    public void outputFilterFailed(boolean f) { this.outputFilterFailed = f; }
     public ResponseSink sink() { return sink; }
     public void sink(ResponseSink s) { this.sink = s; }
 
