@@ -39,6 +39,8 @@ public final class RequestContext {
     private byte[] body;
     private boolean bodyRead;
     private boolean bodyDiscarded;
+    private String bodyFile;
+    private Object bodyBuilder;
     private String remoteAddr = "127.0.0.1";
     private int remotePort;
     private String serverAddr = "127.0.0.1";
@@ -118,6 +120,12 @@ public final class RequestContext {
     /** True once {@code ngx.req.read_body} ran (or {@code lua_need_request_body on}). */
     public boolean bodyRead() { return bodyRead; }
     public void bodyRead(boolean r) { this.bodyRead = r; }
+    /** The temporary file holding the body where nginx would spool it ({@code get_body_file}), or null. */
+    public String bodyFile() { return bodyFile; }
+    public void bodyFile(String path) { this.bodyFile = path; }
+    /** The body a script is building with {@code ngx.req.init_body}/{@code append_body}, or null. */
+    public Object bodyBuilder() { return bodyBuilder; }
+    public void bodyBuilder(Object b) { this.bodyBuilder = b; }
     public boolean bodyDiscarded() { return bodyDiscarded; }
     public void bodyDiscarded(boolean d) { this.bodyDiscarded = d; }
     public String remoteAddr() { return remoteAddr; }
