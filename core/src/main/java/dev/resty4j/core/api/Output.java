@@ -35,6 +35,11 @@ public final class Output {
     private static void checkOutputLimit(RequestContext req, long buffered) {
         long limit = ScriptLimits.of(req.resty().settings(), req.location()).outputLimit();
         if (limit > 0 && buffered > limit) {
+            if (!req.flushedOnce()) {
+                // nothing reached the client yet: the request fails as a whole (a 500), never a cut-off 200
+                req.clearPending();
+                req.headersSent(false);
+            }
             throw new LimitExceededException("response output exceeds lua_output_limit: " + buffered
                     + " bytes buffered, the limit is " + limit);
         }

@@ -37,6 +37,9 @@ public final class AllocationLimits {
                     b.charge(saturated(len, n) + saturated(sep, n - 1));
                 }
             }
+            if (!a.isnil(3) && a.optdouble(2, 0) >= 1) {
+                return repWithSeparator(a.checkstring(1), (int) a.checkdouble(2), a.checkstring(3));
+            }
             return rep.invoke(a);
         }));
         LuaTable table = g.get("table").checktable();
@@ -80,6 +83,25 @@ public final class AllocationLimits {
             }
         }
         return size;
+    }
+
+    /** {@code string.rep(s, n, sep)}: LuaJIT takes a separator (as Lua 5.2 does), LuaJ's rep ignores it. */
+    private static LuaValue repWithSeparator(LuaString s, int n, LuaString sep) {
+        long size = (long) s.length() * n + (long) sep.length() * (n - 1);
+        if (size > Integer.MAX_VALUE - 8) {
+            throw new org.luaj.vm2.LuaError("resulting string too large");
+        }
+        byte[] out = new byte[(int) size];
+        int at = 0;
+        for (int i = 0; i < n; i++) {
+            if (i > 0) {
+                sep.copyInto(0, out, at, sep.length());
+                at += sep.length();
+            }
+            s.copyInto(0, out, at, s.length());
+            at += s.length();
+        }
+        return LuaString.valueUsing(out);
     }
 
     private static long saturated(long a, long b) {
