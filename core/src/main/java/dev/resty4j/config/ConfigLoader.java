@@ -271,6 +271,17 @@ public final class ConfigLoader {
 
     /** Directives kept by name for bindings, accepted no-ops, or an error. */
     private void other(Directive d, Location.Builder lb) throws ConfigException {
+        if (dev.resty4j.core.engine.ScriptLimits.DIRECTIVES.contains(d.name())) {
+            try {
+                dev.resty4j.core.engine.ScriptLimits.parse(d.name(), arg(d, 0));
+            } catch (IllegalArgumentException e) {
+                throw error(d, e.getMessage());
+            }
+            if (lb != null) {
+                lb.directive(d.name(), d.args());
+            }
+            return;
+        }
         if (NO_OPS.contains(d.name()) || d.name().startsWith("proxy_") || d.name().startsWith("lua_")
                 && NO_OPS.contains(d.name())) {
             if (lb != null) {
