@@ -209,6 +209,9 @@ public final class Resty implements AutoCloseable {
         }
         closed = true;
         InitPhase.exit(this);
+        for (int i = 0; i < workerCount(); i++) {
+            worker(i).close();
+        }
         for (dev.resty4j.spi.RestyExtension ext : dev.resty4j.spi.Extensions.all()) {
             try {
                 ext.close(this);

@@ -40,6 +40,20 @@ public final class MysqlPools {
         });
     }
 
+    /**
+     * Closes the idle connections of the instance's workers: with a Vert.x that outlives the instance (a
+     * reload, or an embedding service's own Vert.x) they would otherwise stay open until the server drops
+     * them.
+     */
+    static void close(dev.resty4j.Resty resty) {
+        for (int i = 0; i < resty.workerCount(); i++) {
+            MysqlPools p = BY_WORKER.remove(resty.worker(i));
+            if (p != null) {
+                p.pools.values().forEach(ConnectionPool::closeIdle);
+            }
+        }
+    }
+
     /** Open physical MySQL connections in this JVM (in use or idle, every worker and pool). */
     public static int openConnections() {
         return MysqlConnection.OPEN.get();
