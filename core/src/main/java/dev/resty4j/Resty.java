@@ -70,6 +70,7 @@ public final class Resty implements AutoCloseable {
     private final Script initWorker;
     private final Script exitWorker;
     private final dev.resty4j.core.metrics.RestyMetrics metrics;
+    private final dev.resty4j.core.metrics.CosocketMetrics cosocketMetrics;
     private volatile boolean closed;
 
     private Resty(Builder b) throws ScriptException {
@@ -107,6 +108,7 @@ public final class Resty implements AutoCloseable {
         this.initWorker = b.initWorker;
         this.exitWorker = b.exitWorker;
         this.metrics = b.metrics;
+        this.cosocketMetrics = new dev.resty4j.core.metrics.CosocketMetrics(metrics);
         compileAll();
         this.pipeline = new RequestPipeline(this);
         int n = b.workers > 0 ? b.workers : Runtime.getRuntime().availableProcessors();
@@ -186,6 +188,11 @@ public final class Resty implements AutoCloseable {
     /** Where phase runs and finished requests are reported ({@link Builder#metrics}). */
     public dev.resty4j.core.metrics.RestyMetrics metrics() {
         return metrics;
+    }
+
+    /** Where bindings report cosocket operations and pooled connections (to {@link #metrics()}). */
+    public dev.resty4j.core.metrics.CosocketMetrics cosocketMetrics() {
+        return cosocketMetrics;
     }
 
     /** Wall-clock milliseconds (replaceable for tests: {@link Builder#clock}). */
