@@ -25,7 +25,20 @@ public final class MysqlPools {
     }
 
     static MysqlPools of(Worker worker) {
-        return BY_WORKER.computeIfAbsent(worker, w -> new MysqlPools());
+        return BY_WORKER.computeIfAbsent(worker, w -> {
+            MysqlPools p = new MysqlPools();
+            w.resty().cosocketMetrics().idleConnections("mysql", p::idleConnections);
+            return p;
+        });
+    }
+
+    /** Idle connections of this worker's pools (the metrics' pool gauge). */
+    private int idleConnections() {
+        int n = 0;
+        for (ConnectionPool p : pools.values()) {
+            n += p.idleCount();
+        }
+        return n;
     }
 
     /**

@@ -57,6 +57,7 @@ public final class RequestContext {
     private Phase phase;
     private dev.resty4j.core.ServerConfig server;
     private RequestContext parent;
+    private String requestId;
 
     // ---- the response
     private int status;
@@ -153,6 +154,23 @@ public final class RequestContext {
     public dev.resty4j.core.ServerConfig server() { return server; }
     public void server(dev.resty4j.core.ServerConfig s) { this.server = s; }
     /** The request that issued this subrequest ({@code ngx.location.capture}), or null for a main request. */
+    /**
+     * nginx's {@code $request_id}: 16 random bytes as 32 hex digits, drawn on first use and kept for the
+     * request; a subrequest shares its main request's (as nginx's does).
+     */
+    public String requestId() {
+        if (parent != null) {
+            return parent.requestId();
+        }
+        String rid = requestId;
+        if (rid == null) {
+            java.util.concurrent.ThreadLocalRandom rnd = java.util.concurrent.ThreadLocalRandom.current();
+            rid = String.format(java.util.Locale.ROOT, "%016x%016x", rnd.nextLong(), rnd.nextLong());
+            requestId = rid;
+        }
+        return rid;
+    }
+
     public RequestContext parent() { return parent; }
     public void parent(RequestContext p) { this.parent = p; }
     public boolean isSubrequest() { return parent != null; }
