@@ -150,6 +150,8 @@ public final class ConfigLoader {
                 case "lua_code_cache" -> builder.codeCache(onOff(d));
                 case "default_type" -> builder.defaultType(arg(d, 0));
                 case "client_max_body_size" -> builder.clientMaxBodySize(size(d));
+                case "lua_sandbox" -> builder.sandbox(onOff(d));
+                case "lua_strict_headers" -> builder.strictHeaders(onOff(d));
                 case "env" -> env(arg(d, 0));
                 case "error_log" -> httpErrorLogs.add(errorLogTarget(d));
                 case "include" -> { } // expanded by the parser
