@@ -67,6 +67,7 @@ public final class RequestContext {
     private boolean eof;
     private boolean flushedOnce;
     private boolean contentTypeCleared;
+    private boolean serverCleared;
     private Runnable contentFallback;
     private String[] captures;
     private boolean handedOff;
@@ -197,6 +198,10 @@ public final class RequestContext {
     /** True once a script cleared Content-Type: then no default type is added (as nginx). */
     public boolean contentTypeCleared() { return contentTypeCleared; }
     public void contentTypeCleared(boolean c) { this.contentTypeCleared = c; }
+
+    /** True once a script or more_clear_headers removed Server: then none is added (as nginx). */
+    public boolean serverCleared() { return serverCleared; }
+    public void serverCleared(boolean c) { this.serverCleared = c; }
     public ResponseSink sink() { return sink; }
     public void sink(ResponseSink s) { this.sink = s; }
 
