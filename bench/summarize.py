@@ -2,7 +2,9 @@
 """bench/run.sh's table and ratio lines from the raw wrk outputs: usage summarize.py RAW_DIR JS(0|1).
 
 Each cell is the median over the repetitions; a ratio is resty4j / nginx + Lua of the median requests/s,
-and a `ratio` line is the geometric mean of the ratios of the wrk settings measured."""
+and a `ratio` line is the geometric mean of the ratios of the wrk settings measured. "CPU us/req" is the
+server's CPU time (user + system, nginx's workers included) per request answered: on a shared machine it
+varies far less than requests/s, so it is the column to compare changes with."""
 import math
 import re
 import statistics
@@ -31,7 +33,10 @@ def parse(path):
     m = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", txt)
     out["errors"] += sum(map(int, m.groups())) if m else 0
     m = re.search(r"server_cpu_s=([\d.]+)", txt)
-    out["cpu"] = float(m.group(1)) if m else None
+    cpu = float(m.group(1)) if m else None
+    m = re.search(r"(\d+) requests in", txt)
+    # the server's CPU time per request: far steadier than requests/s on a shared machine
+    out["cpu"] = cpu * 1e6 / int(m.group(1)) if cpu is not None and m and int(m.group(1)) > 0 else None
     return out
 
 
@@ -44,6 +49,10 @@ def fmt_ms(v):
     if v is None:
         return "-"
     return f"{v * 1000:.0f}us" if v < 1 else f"{v:.2f}ms"
+
+
+def fmt_us(v):
+    return "-" if v is None else f"{v:.1f}"
 
 
 def fmt_rps(v):
@@ -67,8 +76,8 @@ def main():
         rs = runs.get((server, workload, wrk), [])
         return median(rs, "rps"), median(rs, "50%"), median(rs, "99%"), sum(r["errors"] for r in rs), median(rs, "cpu")
 
-    print("| workload | wrk | nginx+Lua req/s | p50 | p99 | resty4j req/s | p50 | p99 | ratio | resty4j CPU s/run | errors |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    print("| workload | wrk | nginx+Lua req/s | p50 | p99 | CPU us/req | resty4j req/s | p50 | p99 | CPU us/req | ratio | errors |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     ratios = defaultdict(list)
     for workload, wrk in order:
         base = "hello" if workload == "js-hello" else workload
@@ -78,16 +87,16 @@ def main():
         if ratio:
             ratios[workload].append(ratio)
         label = workload + (" (vs nginx hello)" if workload == "js-hello" else "")
-        print(f"| {label} | {wrk} | {fmt_rps(n[0])} | {fmt_ms(n[1])} | {fmt_ms(n[2])} | {fmt_rps(r[0])} | "
-              f"{fmt_ms(r[1])} | {fmt_ms(r[2])} | {'-' if ratio is None else f'{ratio:.2f}'} | "
-              f"{'-' if r[4] is None else r[4]} | {n[3] + r[3]} |")
+        print(f"| {label} | {wrk} | {fmt_rps(n[0])} | {fmt_ms(n[1])} | {fmt_ms(n[2])} | {fmt_us(n[4])} | {fmt_rps(r[0])} | "
+              f"{fmt_ms(r[1])} | {fmt_ms(r[2])} | {fmt_us(r[4])} | {'-' if ratio is None else f'{ratio:.2f}'} | "
+              f"{n[3] + r[3]} |")
         if workload == "hello":
             v = cell("vertx", "hello", wrk)
             vr = r[0] / v[0] if r[0] and v[0] else None
             if vr:
                 ratios["vertx-overhead"].append(vr)
-            print(f"| vertx hello (resty4j hello / vertx) | {wrk} | | | | {fmt_rps(v[0])} | {fmt_ms(v[1])} | "
-                  f"{fmt_ms(v[2])} | {'-' if vr is None else f'{vr:.2f}'} | {'-' if v[4] is None else v[4]} | {v[3]} |")
+            print(f"| vertx hello (resty4j hello / vertx) | {wrk} | | | | | {fmt_rps(v[0])} | {fmt_ms(v[1])} | "
+                  f"{fmt_ms(v[2])} | {fmt_us(v[4])} | {'-' if vr is None else f'{vr:.2f}'} | {v[3]} |")
     print()
     for w in RATIO_WORKLOADS + ["vertx-overhead"]:
         xs = ratios.get(w)
