@@ -102,6 +102,8 @@ public final class ResponseHeaders {
             out.remove(n);
             if (n.equalsIgnoreCase("Content-Type")) {
                 req.contentTypeCleared(true);
+            } else if (n.equalsIgnoreCase("Server")) {
+                req.serverCleared(true);
             }
             return;
         }

@@ -71,6 +71,7 @@ public final class RequestContext {
     private boolean flushedOnce;
     private boolean contentTypeCleared;
     private boolean outputFilterFailed;
+    private boolean serverCleared;
     private Runnable contentFallback;
     private String[] captures;
     private boolean handedOff;
@@ -230,6 +231,10 @@ public final class RequestContext {
      */
     public boolean outputFilterFailed() { return outputFilterFailed; }
     public void outputFilterFailed(boolean f) { this.outputFilterFailed = f; }
+
+    /** True once a script or more_clear_headers removed Server: then none is added (as nginx). */
+    public boolean serverCleared() { return serverCleared; }
+    public void serverCleared(boolean c) { this.serverCleared = c; }
     public ResponseSink sink() { return sink; }
     public void sink(ResponseSink s) { this.sink = s; }
 
