@@ -49,7 +49,10 @@ public final class NgxBaseLib {
 
         ngx.set("say", new NgxFunction("say", a -> print(vm, a, true)));
         ngx.set("print", new NgxFunction("print", a -> print(vm, a, false)));
-        ngx.set("flush", new NgxFunction("flush", a -> ok(Output.flush(vm.request()))));
+        ngx.set("flush", new NgxFunction("flush", a -> {
+            String err = Output.flushing(vm.request());
+            return err == null ? LuaValue.valueOf(1) : LuaValue.varargsOf(LuaValue.NIL, LuaValue.valueOf(err));
+        }));
         ngx.set("eof", new NgxFunction("eof", a -> ok(Output.eof(vm.request()))));
         ngx.set("send_headers", new NgxFunction("send_headers", a -> {
             Output.sendHeaders(vm.request());
