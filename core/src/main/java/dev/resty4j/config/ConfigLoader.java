@@ -58,6 +58,9 @@ public final class ConfigLoader {
     }
 
     private final Options options;
+    /** The level the top-level error_log set (nginx's default: error), and the most verbose nested one. */
+    private LogLevel builderLevel = LogLevel.ERR;
+    private int nestedLevel = -1;
     private final String fileName;
     private final Path baseDir;
     private final Resty.Builder builder;
@@ -239,6 +242,7 @@ public final class ConfigLoader {
                 case "return" -> returnDirective(c, lb);
                 case "add_header" -> lb.addHeader(arg(c, 0), c.argCount() > 1 ? c.arg(1) : "",
                         c.argCount() > 2 && "always".equals(c.arg(2)));
+                case "error_log" -> nestedErrorLog(c);
                 case "more_clear_headers" -> {
                     for (String a : c.args()) {
                         if (!a.startsWith("-")) {
@@ -380,6 +384,26 @@ public final class ConfigLoader {
                 throw error(d, "invalid log level \"" + d.arg(1) + "\"");
             }
             builder.logLevel(l);
+            builderLevel = l;
+        }
+    }
+
+    /**
+     * {@code error_log} in a server or location: resty4j has one error log, so a nested level counts only
+     * when it asks for more than the log already records (nginx would raise it for that block alone).
+     */
+    private void nestedErrorLog(Directive d) throws ConfigException {
+        if (d.argCount() > 1) {
+            LogLevel l = LogLevel.ofLabel(d.arg(1));
+            if (l == null) {
+                throw error(d, "invalid log level \"" + d.arg(1) + "\"");
+            }
+            if (l.code() > nestedLevel) {
+                nestedLevel = l.code();
+                if (l.code() > builderLevel.code()) {
+                    builder.logLevel(l);
+                }
+            }
         }
     }
 

@@ -203,7 +203,8 @@ public final class NgxBaseLib {
             {"HTTP_NOT_ALLOWED", 405}, {"HTTP_NOT_ACCEPTABLE", 406}, {"HTTP_REQUEST_TIMEOUT", 408},
             {"HTTP_CONFLICT", 409}, {"HTTP_GONE", 410}, {"HTTP_UPGRADE_REQUIRED", 426},
             {"HTTP_TOO_MANY_REQUESTS", 429}, {"HTTP_CLOSE", 444}, {"HTTP_ILLEGAL", 451},
-            {"HTTP_INTERNAL_SERVER_ERROR", 500}, {"HTTP_METHOD_NOT_IMPLEMENTED", 501}, {"HTTP_BAD_GATEWAY", 502},
+            {"HTTP_INTERNAL_SERVER_ERROR", 500}, {"HTTP_METHOD_NOT_IMPLEMENTED", 501}, {"HTTP_NOT_IMPLEMENTED", 501},
+            {"HTTP_BAD_GATEWAY", 502},
             {"HTTP_SERVICE_UNAVAILABLE", 503}, {"HTTP_GATEWAY_TIMEOUT", 504}, {"HTTP_VERSION_NOT_SUPPORTED", 505},
             {"HTTP_INSUFFICIENT_STORAGE", 507},
         };
@@ -305,7 +306,7 @@ public final class NgxBaseLib {
         cfg.set("ngx_lua_version", NgxInfo.NGX_LUA_VERSION);
         cfg.set("nginx_configure", new NgxFunction("nginx_configure", a -> LuaValue.valueOf("")));
         cfg.set("prefix", new NgxFunction("prefix", a -> LuaValue.valueOf(System.getProperty("user.dir") + "/")));
-        cfg.set("is_console", LuaValue.FALSE);
+        // no is_console: only resty-cli's console sets it; nginx's ngx.config has exactly the six above
         ngx.set("config", cfg);
     }
 
