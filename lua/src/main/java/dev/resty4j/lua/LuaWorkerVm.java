@@ -158,7 +158,7 @@ public final class LuaWorkerVm implements WorkerVm {
      * @throws ScriptError for a runtime error, with Lua's message and traceback
      */
     public Varargs runHandler(RequestContext req, String what, LuaValue fn, Varargs args) {
-        Object saved = hooks.enter(new ScriptBudget(limits(req), where(req, what)));
+        Object saved = hooks.enter(new ScriptBudget(limits(req), () -> where(req, what)));
         try {
             return fn.invoke(args);
         } catch (LuaError e) {

@@ -11,8 +11,8 @@ import dev.resty4j.core.engine.ScriptLimits;
 public final class ScriptBudget {
 
     private final ScriptLimits limits;
-    /** Where the run is, for the error message: e.g. {@code access phase of location "/api/"}. */
-    private final String where;
+    /** Where the run is, for the error message only (built when needed: this object is made per phase run). */
+    private final java.util.function.Supplier<String> where;
     private long usedNanos;
     private long runningSince;
     private boolean running;
@@ -20,7 +20,7 @@ public final class ScriptBudget {
     private long memory;
     private String exceeded;
 
-    ScriptBudget(ScriptLimits limits, String where) {
+    ScriptBudget(ScriptLimits limits, java.util.function.Supplier<String> where) {
         this.limits = limits;
         this.where = where;
         this.runningSince = System.nanoTime();
@@ -78,7 +78,7 @@ public final class ScriptBudget {
 
     /** Marks the budget spent (e.g. by the output limit, which the core checks) and throws. */
     void fail(String message) {
-        exceeded = message + " in " + where;
+        exceeded = message + " in " + where.get();
         throw new LuaLimitError(exceeded);
     }
 
