@@ -20,11 +20,14 @@ public final class ScriptBudget {
     private long memory;
     private String exceeded;
 
+    /*
+     * The clock of a running stretch starts at its first check, not when the run starts or resumes: a short
+     * script then never reads the clock, and what goes uncounted (under CHECK_INTERVAL instructions per
+     * stretch) is far below any budget.
+     */
     ScriptBudget(ScriptLimits limits, java.util.function.Supplier<String> where) {
         this.limits = limits;
         this.where = where;
-        this.runningSince = System.nanoTime();
-        this.running = true;
     }
 
     /** The fiber stops running (suspended): its clock stops. */
@@ -35,12 +38,8 @@ public final class ScriptBudget {
         }
     }
 
-    /** The fiber runs again. */
+    /** The fiber runs again: nothing to do, the clock starts again at the next check. */
     void resume() {
-        if (!running) {
-            runningSince = System.nanoTime();
-            running = true;
-        }
     }
 
     /** Called every {@code n} VM instructions; throws once the time or instruction budget is spent. */
@@ -55,8 +54,12 @@ public final class ScriptBudget {
         }
         long time = limits.timeBudgetNanos();
         if (time > 0) {
-            long used = usedNanos + (running ? System.nanoTime() - runningSince : 0);
-            if (used > time) {
+            long now = System.nanoTime();
+            if (!running) {
+                runningSince = now;
+                running = true;
+            }
+            if (usedNanos + now - runningSince > time) {
                 fail("lua script exceeded its budget: " + ScriptLimits.millis(time)
                         + " of running time (lua_script_budget)");
             }
