@@ -136,6 +136,10 @@ public final class Output {
             if (req.responseHeaders().contains("Content-Length")) {
                 length = -2; // the script's own Content-Length stands
             }
+            // nginx's header filter adds Server unless a script or more_clear_headers removed it
+            if (!req.serverCleared() && !req.isSubrequest() && !req.responseHeaders().contains("Server")) {
+                req.responseHeaders().add("Server", "resty4j");
+            }
             sink.sendHead(req.status(), req.responseHeaders(), length);
             // What the host added is visible afterwards (ngx.header in the log phase), as in nginx.
             if (length >= 0) {

@@ -175,7 +175,12 @@ public final class NgxBaseLib {
         if (newline) {
             out.write('\n');
         }
-        return ok(Output.print(vm.request(), out.toByteArray()));
+        RequestContext req = vm.request();
+        if (Output.print(req, out.toByteArray())) {
+            return LuaValue.valueOf(1);
+        }
+        return LuaValue.varargsOf(LuaValue.NIL,
+                LuaValue.valueOf(req.outputFilterFailed() ? "nginx output filter error" : "seen eof"));
     }
 
     /** The bytes ngx.say/ngx.print flatten, charged to the memory budget as they are produced (before they exist). */
