@@ -353,6 +353,21 @@ public final class Resty implements AutoCloseable {
             return declared.orElseGet(() -> System.getenv(name));
         }
 
+        /**
+         * {@code lua_strict_headers on}: invalid header names/values and statuses set by scripts are errors
+         * instead of being escaped as OpenResty does (see {@code HeaderValidation}).
+         */
+        public boolean strictHeaders() {
+            List<String> v = directives.get("lua_strict_headers");
+            return v != null && !v.isEmpty() && v.get(0).equals("on");
+        }
+
+        /** {@code lua_sandbox}: on unless turned off explicitly ({@link Builder#sandbox}). */
+        public boolean sandbox() {
+            List<String> v = directives.get("lua_sandbox");
+            return v == null || v.isEmpty() || !v.get(0).equals("off");
+        }
+
         /** The arguments of an http-level directive kept for engines/bindings, or null. */
         public List<String> directive(String name) {
             return directives.get(name);
@@ -488,6 +503,13 @@ public final class Resty implements AutoCloseable {
             env.put(name, java.util.Optional.of(value));
             return this;
         }
+        /**
+         * {@code lua_sandbox off}: gives scripts the engine's full standard library (files, processes, Java
+         * interop, bytecode, debug). On by default: turn it off only for scripts you fully trust.
+         */
+        public Builder sandbox(boolean on) { return httpDirective("lua_sandbox", List.of(on ? "on" : "off")); }
+        /** {@code lua_strict_headers on}: see {@link Settings#strictHeaders()}. */
+        public Builder strictHeaders(boolean on) { return httpDirective("lua_strict_headers", List.of(on ? "on" : "off")); }
         /** An http-level directive kept for engines and bindings (e.g. {@code lua_regex_match_limit}). */
         public Builder httpDirective(String name, List<String> args) { httpDirectives.put(name, List.copyOf(args)); return this; }
         /** An http-level directive claimed by a {@link dev.resty4j.spi.RestyExtension} (e.g. an {@code upstream} block). */

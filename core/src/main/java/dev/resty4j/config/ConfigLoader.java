@@ -150,6 +150,8 @@ public final class ConfigLoader {
                 case "lua_code_cache" -> builder.codeCache(onOff(d));
                 case "default_type" -> builder.defaultType(arg(d, 0));
                 case "client_max_body_size" -> builder.clientMaxBodySize(size(d));
+                case "lua_sandbox" -> builder.sandbox(onOff(d));
+                case "lua_strict_headers" -> builder.strictHeaders(onOff(d));
                 case "env" -> env(arg(d, 0));
                 case "error_log" -> httpErrorLogs.add(errorLogTarget(d));
                 case "include" -> { } // expanded by the parser
@@ -286,6 +288,17 @@ public final class ConfigLoader {
 
     /** Directives kept by name for bindings, accepted no-ops, or an error. */
     private void other(Directive d, Location.Builder lb) throws ConfigException {
+        if (dev.resty4j.core.engine.ScriptLimits.DIRECTIVES.contains(d.name())) {
+            try {
+                dev.resty4j.core.engine.ScriptLimits.parse(d.name(), arg(d, 0));
+            } catch (IllegalArgumentException e) {
+                throw error(d, e.getMessage());
+            }
+            if (lb != null) {
+                lb.directive(d.name(), d.args());
+            }
+            return;
+        }
         if (NO_OPS.contains(d.name()) || d.name().startsWith("proxy_") || d.name().startsWith("lua_")
                 && NO_OPS.contains(d.name())) {
             if (lb != null) {

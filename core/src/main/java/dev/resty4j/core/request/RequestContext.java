@@ -39,6 +39,8 @@ public final class RequestContext {
     private byte[] body;
     private boolean bodyRead;
     private boolean bodyDiscarded;
+    private String bodyFile;
+    private Object bodyBuilder;
     private String remoteAddr = "127.0.0.1";
     private int remotePort;
     private String serverAddr = "127.0.0.1";
@@ -68,6 +70,8 @@ public final class RequestContext {
     private boolean eof;
     private boolean flushedOnce;
     private boolean contentTypeCleared;
+    private boolean outputFilterFailed;
+    private boolean serverCleared;
     private Runnable contentFallback;
     private String[] captures;
     private boolean handedOff;
@@ -118,6 +122,12 @@ public final class RequestContext {
     /** True once {@code ngx.req.read_body} ran (or {@code lua_need_request_body on}). */
     public boolean bodyRead() { return bodyRead; }
     public void bodyRead(boolean r) { this.bodyRead = r; }
+    /** The temporary file holding the body where nginx would spool it ({@code get_body_file}), or null. */
+    public String bodyFile() { return bodyFile; }
+    public void bodyFile(String path) { this.bodyFile = path; }
+    /** The body a script is building with {@code ngx.req.init_body}/{@code append_body}, or null. */
+    public Object bodyBuilder() { return bodyBuilder; }
+    public void bodyBuilder(Object b) { this.bodyBuilder = b; }
     public boolean bodyDiscarded() { return bodyDiscarded; }
     public void bodyDiscarded(boolean d) { this.bodyDiscarded = d; }
     public String remoteAddr() { return remoteAddr; }
@@ -215,6 +225,16 @@ public final class RequestContext {
     /** True once a script cleared Content-Type: then no default type is added (as nginx). */
     public boolean contentTypeCleared() { return contentTypeCleared; }
     public void contentTypeCleared(boolean c) { this.contentTypeCleared = c; }
+    /**
+     * True once a filter replaced the response while a script's output call was sending the headers (a
+     * 412 from the not-modified filter): that call reports {@code "nginx output filter error"}.
+     */
+    public boolean outputFilterFailed() { return outputFilterFailed; }
+    public void outputFilterFailed(boolean f) { this.outputFilterFailed = f; }
+
+    /** True once a script or more_clear_headers removed Server: then none is added (as nginx). */
+    public boolean serverCleared() { return serverCleared; }
+    public void serverCleared(boolean c) { this.serverCleared = c; }
     public ResponseSink sink() { return sink; }
     public void sink(ResponseSink s) { this.sink = s; }
 
