@@ -84,7 +84,10 @@ public final class RestyServer implements AutoCloseable {
                 host = colon > 0 ? override.substring(0, colon) : "0.0.0.0";
                 port = Integer.parseInt(colon >= 0 ? override.substring(colon + 1) : override);
             }
-            HttpServerOptions opts = new HttpServerOptions().setHost(host).setPort(port)
+            // Port 0 ("any free port"): Vert.x shares one random port among listeners that ask for the same
+            // negative port, so the per-worker listeners below join the first; plain 0 would give the first a
+            // port the others then fail to bind (EADDRINUSE). One negative number per block keeps blocks apart.
+            HttpServerOptions opts = new HttpServerOptions().setHost(host).setPort(port == 0 ? -(i + 1) : port)
                     .setMaxHeaderSize(32 * 1024).setMaxInitialLineLength(16 * 1024);
             HttpServer first = vertx.createHttpServer(opts).requestHandler(resty.handler(i)).listen().await();
             servers.add(first);
@@ -96,7 +99,7 @@ public final class RestyServer implements AutoCloseable {
             // bottleneck (bench/NOTES.md).
             int extra = resty.current().workerCount() - 1;
             if (extra > 0) {
-                HttpServerOptions shared = new HttpServerOptions(opts).setPort(first.actualPort());
+                HttpServerOptions shared = new HttpServerOptions(opts);
                 io.vertx.core.Handler<io.vertx.core.http.HttpServerRequest> handler = resty.handler(i);
                 deployments.add(vertx.deployVerticle(() -> new io.vertx.core.VerticleBase() {
                     @Override

@@ -125,12 +125,19 @@ final class SeedMix {
 
     private void finish() {
         httpLevel.addAll(0, dicts.values());
-        initBodies.forEach((name, body) -> httpLevel.add(new Directive(name, List.of(body.toString()), null, "seeds", 0)));
     }
 
-    /** The http-level and location directives as config text (indented for an http block's body). */
-    String httpText() {
-        return ConfigWriter.write(httpLevel);
+    /**
+     * The http-level directives as config text, the seeds' {@code init_worker_by_lua_block} bodies followed
+     * by {@code initWorker} (the soak's own: a config has one such block).
+     */
+    String httpText(String initWorker) {
+        List<Directive> all = new ArrayList<>(httpLevel);
+        Map<String, String> bodies = new LinkedHashMap<>();
+        initBodies.forEach((name, body) -> bodies.put(name, body.toString()));
+        bodies.merge("init_worker_by_lua_block", "\ndo " + initWorker + " end\n", String::concat);
+        bodies.forEach((name, body) -> all.add(new Directive(name, List.of(body), null, "seeds", 0)));
+        return ConfigWriter.write(all);
     }
 
     String locationsText() {

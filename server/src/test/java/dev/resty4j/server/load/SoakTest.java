@@ -35,14 +35,20 @@ class SoakTest {
     @TempDir
     Path dir;
 
-    static String conf(SeedMix seeds, int version, boolean broken) {
+    /** The JWT secret given to the JWT seed ({@code env JWT_SECRET=...}). */
+    static final String JWT_SECRET = "soak-secret-soak-secret-soak-secret";
+
+    static String conf(SeedMix seeds, int backendPort, int version, boolean broken) {
         return """
                 worker_processes 2;
+                env JWT_SECRET=%s;
                 http {
                     error_log logs/error.log warn;
                     lua_shared_dict soak 1m;
+                    # what a deployment adds around the seeds: their backend and the services they call
+                    upstream backend { server 127.0.0.1:%d; }
+                    resty4j_hosts user-service 127.0.0.1:%d metrics-service 127.0.0.1:%d;
                 %s
-                    init_worker_by_lua_block { soak_version = %d }
                     server {
                         listen 127.0.0.1:0;
                 %s
@@ -100,19 +106,30 @@ class SoakTest {
                         }
                     }
                 }
-                """.formatted(seeds.httpText().indent(4), version, seeds.locationsText().indent(8),
-                broken ? "ngx.say(" : "ngx.say('fine')");
+                """.formatted(JWT_SECRET, backendPort, backendPort, backendPort, seeds.httpText("soak_version = " + version).indent(4),
+                seeds.locationsText().indent(8), broken ? "ngx.say(" : "ngx.say('fine')");
     }
 
-    /** A wrk script: GETs the paths in turn, a fixed pause per request and connection (a steady rate). */
+    /**
+     * A wrk script: GETs the paths in turn, a fixed pause per request and connection (a steady rate). A
+     * path may carry one header after a space: {@code "/api/x Authorization: Bearer ..."}.
+     */
     static String wrkScript(java.util.List<String> paths, int delayMs, String countAsUnexpected) {
-        String list = paths.stream().map(p -> "\"" + p + "\"").collect(Collectors.joining(", "));
+        String list = paths.stream().map(p -> {
+            int sp = p.indexOf(' ');
+            if (sp < 0) {
+                return "{\"" + p + "\"}";
+            }
+            int colon = p.indexOf(": ", sp);
+            return "{\"" + p.substring(0, sp) + "\", {[\"" + p.substring(sp + 1, colon) + "\"] = \""
+                    + p.substring(colon + 2) + "\"}}";
+        }).collect(Collectors.joining(", "));
         return """
                 local paths = { %s }
                 local threads = {}
                 function setup(thread) table.insert(threads, thread) end
                 function init(args) unexpected = 0; seen500 = 0; i = math.random(#paths) end
-                function request() i = i %% #paths + 1; return wrk.format("GET", paths[i]) end
+                function request() i = i %% #paths + 1; return wrk.format("GET", paths[i][1], paths[i][2]) end
                 function delay() return %d end
                 function response(status, headers, body)
                     if status == 500 then seen500 = seen500 + 1 end
@@ -134,9 +151,32 @@ class SoakTest {
         SeedMix seeds = SeedMix.of(Path.of("").toAbsolutePath().getParent(), js);
         Files.createDirectories(dir.resolve("logs"));
         Path conf = dir.resolve("soak.conf");
-        Files.writeString(conf, conf(seeds, 1, false));
+        // the seeds' backend (upstream "backend", user-service, metrics-service), outside the measured process
+        com.sun.net.httpserver.HttpServer backend = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 64);
+        backend.createContext("/", ex -> {
+            ex.getRequestBody().readAllBytes();
+            String path = ex.getRequestURI().getPath();
+            byte[] body = path.startsWith("/users/")
+                    ? ("{\"id\":\"" + path.substring(7) + "\"}").getBytes(java.nio.charset.StandardCharsets.UTF_8)
+                    : "backend".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            if (path.equals("/ingest")) {
+                ex.sendResponseHeaders(204, -1);
+            } else {
+                ex.sendResponseHeaders(200, body.length);
+                ex.getResponseBody().write(body);
+            }
+            ex.close();
+        });
+        backend.setExecutor(java.util.concurrent.Executors.newFixedThreadPool(4));
+        backend.start();
+        int backendPort = backend.getAddress().getPort();
+        Files.writeString(conf, conf(seeds, backendPort, 1, false));
 
-        java.util.List<String> mix = new java.util.ArrayList<>(seeds.paths);
+        java.util.List<String> mix = new java.util.ArrayList<>();
+        for (String p : seeds.paths) {
+            mix.addAll(requestsFor(p));
+        }
         mix.addAll(java.util.List.of("/soak/ok", "/soak/timeout", "/soak/timer", "/soak/redis", "/soak/mysql",
                 "/soak/broken", "/soak/ok"));
         Path mixScript = dir.resolve("mix.lua");
@@ -148,13 +188,14 @@ class SoakTest {
         int main = SECONDS - warmup;
         System.out.println("soak: " + SECONDS + " s (warm-up " + warmup + " s), seeds " + seeds.seeds + ", paths " + mix
                 + (seeds.notes.isEmpty() ? "" : ", notes " + seeds.notes));
-        try (ServeProcess serve = ServeProcess.start(conf, dir.resolve("resty4j.pid"))) {
+        try (ServeProcess serve = ServeProcess.start(conf, dir.resolve("resty4j.pid"));
+             AutoCloseable stopBackend = () -> backend.stop(0)) {
             String base = "http://127.0.0.1:" + serve.port();
             // warm-up: the same mix and a few reloads, so that lazily built things (pools, VMs, JIT) exist
             Process warmMix = Wrk.start(base, 2, 8, warmup, mixScript);
             Process warmErrors = Wrk.start(base, 1, 2, warmup, errorScript);
             Thread.sleep(warmup * 500L);
-            Files.writeString(conf, conf(seeds, 2, false));
+            Files.writeString(conf, conf(seeds, backendPort, 2, false));
             serve.hup();
             Wrk.Report warmMixReport = Wrk.finish(warmMix, warmup);
             Wrk.finish(warmErrors, warmup);
@@ -171,13 +212,13 @@ class SoakTest {
             while (System.nanoTime() - started < (main - 4) * 1_000_000_000L) {
                 Thread.sleep(3000);
                 boolean breakIt = (reloads + 1) % 4 == 0;
-                Files.writeString(conf, conf(seeds, breakIt ? version : ++version, breakIt));
+                Files.writeString(conf, conf(seeds, backendPort, breakIt ? version : ++version, breakIt));
                 serve.hup();
                 reloads++;
                 broken += breakIt ? 1 : 0;
                 assertThat(serve.awaitReloads(reloads, Duration.ofSeconds(30))).as(serve.output()).isTrue();
                 if (breakIt) {
-                    Files.writeString(conf, conf(seeds, version, false)); // what the next reload reads
+                    Files.writeString(conf, conf(seeds, backendPort, version, false)); // what the next reload reads
                 }
             }
             Wrk.Report mixReport = Wrk.finish(load, main);
@@ -208,6 +249,32 @@ class SoakTest {
             assertThat(after.threads()).as("threads: %s -> %s", before, after).isLessThanOrEqualTo(before.threads() + THREAD_SLACK);
             assertThat(after.fds()).as("fds: %s -> %s", before, after).isLessThanOrEqualTo(before.fds() + FD_SLACK);
         }
+    }
+
+    /**
+     * What to request for a seed location: its path, plus what its seed expects of a client (the query of
+     * the LRU cache example, a valid and a missing token for the JWT example).
+     */
+    static java.util.List<String> requestsFor(String path) throws Exception {
+        return switch (path) {
+            case "/user-info" -> java.util.List.of("/user-info?id=1", "/user-info?id=2", "/user-info?id=3");
+            case "/api/protected/" -> java.util.List.of("/api/protected/x", "/api/protected/x Authorization: Bearer " + token());
+            case "/api/" -> java.util.List.of("/api/x");
+            default -> java.util.List.of(path);
+        };
+    }
+
+    /** An HS256 token the JWT seed accepts. */
+    static String token() throws Exception {
+        org.jose4j.jwt.JwtClaims claims = new org.jose4j.jwt.JwtClaims();
+        claims.setSubject("soak-user");
+        claims.setClaim("role", "tester");
+        claims.setExpirationTimeMinutesInTheFuture(24 * 60);
+        org.jose4j.jws.JsonWebSignature jws = new org.jose4j.jws.JsonWebSignature();
+        jws.setPayload(claims.toJson());
+        jws.setAlgorithmHeaderValue(org.jose4j.jws.AlgorithmIdentifiers.HMAC_SHA256);
+        jws.setKey(new org.jose4j.keys.HmacKey(JWT_SECRET.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        return jws.getCompactSerialization();
     }
 
     /** The last error-log lines, for a failure message. */
