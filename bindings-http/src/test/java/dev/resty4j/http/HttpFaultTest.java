@@ -16,6 +16,8 @@ import org.junit.jupiter.api.Test;
  */
 class HttpFaultTest {
 
+    private static final int BURST = 20;
+
     private static final String SCRIPT = """
             local http = require "resty.http"
             local httpc = http.new()
@@ -53,6 +55,19 @@ class HttpFaultTest {
                 proxy.resetAll(); // the pooled connection dies under the pool's feet
                 assertThat(drill.healthy()).isIn("ok\n", "failed: closed\n", "failed: connection reset by peer\n");
                 assertThat(drill.healthy()).isEqualTo("ok\n");
+            }
+            // bursts: many scripts hit by the same fault at once, all waiting on the one worker
+            for (Mode mode : new Mode[] {Mode.RESET, Mode.HALF_CLOSE, Mode.BLACK_HOLE}) {
+                java.util.List<String> bodies = drill.burst(mode, 0, BURST);
+                assertThat(bodies.subList(0, BURST)).as("burst of " + mode).allMatch(b -> b.startsWith("200 failed: "));
+                if (mode == Mode.BLACK_HOLE) {
+                    assertThat(bodies.subList(0, BURST)).allMatch(b -> b.contains("timeout"));
+                    assertThat(bodies).as("/ping answered during the burst").contains("pong meanwhile");
+                }
+                assertThat(drill.healthy()).isIn("ok\n", "failed: closed\n", "failed: connection reset by peer\n");
+                assertThat(drill.healthy()).as("after a burst of " + mode).isEqualTo("ok\n");
+                assertThat(drill.awaitOpenAtMost(4)).as("connections open after a burst of " + mode).isLessThanOrEqualTo(4);
+                requests += BURST;
             }
             assertThat(drill.awaitOpenAtMost(1)).as("connections open at the proxy once idle").isLessThanOrEqualTo(1);
             drill.close();

@@ -81,6 +81,31 @@ public final class FaultDrill implements AutoCloseable {
         return new Outcome(r.statusCode(), r.body(), meanwhile);
     }
 
+    /**
+     * {@code n} concurrent {@code /fault} requests under {@code mode} (many scripts waiting on one worker at
+     * once); returns their bodies, {@code /ping}'s included as the last element when it answered meanwhile.
+     */
+    public List<String> burst(FaultProxy.Mode mode, long latencyMs, int n) throws Exception {
+        proxy.mode(mode, latencyMs);
+        List<CompletableFuture<HttpResponse<String>>> all = new java.util.ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            all.add(http.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.actualPort() + "/fault"))
+                    .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString()));
+        }
+        List<String> bodies = new java.util.ArrayList<>();
+        HttpResponse<String> ping = get("/ping");
+        boolean meanwhile = ping.body().equals("pong\n") && all.stream().anyMatch(f -> !f.isDone());
+        for (CompletableFuture<HttpResponse<String>> f : all) {
+            HttpResponse<String> r = f.get(30, TimeUnit.SECONDS);
+            bodies.add(r.statusCode() + " " + r.body());
+        }
+        proxy.mode(FaultProxy.Mode.PASS);
+        if (meanwhile) {
+            bodies.add("pong meanwhile");
+        }
+        return bodies;
+    }
+
     /** {@code /fault} with the proxy passing everything: the body ({@code ok\n} when all is well). */
     public String healthy() throws Exception {
         proxy.mode(FaultProxy.Mode.PASS);
