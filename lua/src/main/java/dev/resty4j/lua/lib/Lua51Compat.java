@@ -4,6 +4,7 @@ import dev.resty4j.core.api.Logging;
 import dev.resty4j.core.api.NgxApiException;
 import dev.resty4j.core.log.LogLevel;
 import dev.resty4j.lua.LuaValues;
+import dev.resty4j.lua.LuaLimitError;
 import dev.resty4j.lua.LuaWorkerVm;
 import org.luaj.vm2.Globals;
 import org.luaj.vm2.LuaClosure;
@@ -135,7 +136,7 @@ public final class Lua51Compat {
                 sb.append(v.isstring() && !v.isnumber() ? LuaValues.str(v)
                         : v == NgxBaseLib.NULL ? "null" : LuaValues.tostring(v).tojstring());
             }
-            Logging.log(vm.worker().resty(), vm.request(), LogLevel.NOTICE.code(), "[lua]", sb.toString());
+            Logging.log(vm.worker().resty(), vm.request(), LogLevel.NOTICE.code(), NgxBaseLib.logPosition(vm), sb.toString());
             return LuaValue.NONE;
         }));
         g.set("getfenv", new NgxFunction("getfenv", a -> {
@@ -240,8 +241,8 @@ public final class Lua51Compat {
         try {
             return LuaValue.varargsOf(LuaValue.TRUE, f.invoke(args));
         } catch (LuaError e) {
-            if (LuaWorkerVm.isExit(e)) {
-                throw e;
+            if (LuaWorkerVm.isExit(e) || LuaLimitError.is(e)) {
+                throw e; // ngx.exit unwinds, and a script past its budget must not go on
             }
             LuaValue msg = errorValue(e);
             return LuaValue.varargsOf(LuaValue.FALSE, handler == null ? msg : handler.call(msg));
