@@ -1,5 +1,7 @@
 package dev.resty4j.core.api;
 
+import dev.resty4j.core.engine.LimitExceededException;
+import dev.resty4j.core.engine.ScriptLimits;
 import dev.resty4j.core.phase.BodyFilterPhase;
 import dev.resty4j.core.phase.HeaderFilterPhase;
 import dev.resty4j.core.request.RequestContext;
@@ -22,7 +24,25 @@ public final class Output {
     /** {@code ngx.print}/{@code ngx.say} with the bytes already flattened by the engine. Returns false after eof. */
     public static boolean print(RequestContext req, byte[] data) {
         Contexts.check(req, Contexts.OUTPUT);
+        long buffered = req.pendingBytes() + data.length;
+        if (buffered > ScriptLimits.MIN_OUTPUT_LIMIT) {
+            checkOutputLimit(req, buffered);
+        }
         return write(req, data);
+    }
+
+    /** {@code lua_output_limit}: buffered output is held in memory until flushed, so it is bounded. */
+    private static void checkOutputLimit(RequestContext req, long buffered) {
+        long limit = ScriptLimits.of(req.resty().settings(), req.location()).outputLimit();
+        if (limit > 0 && buffered > limit) {
+            if (!req.flushedOnce()) {
+                // nothing reached the client yet: the request fails as a whole (a 500), never a cut-off 200
+                req.clearPending();
+                req.headersSent(false);
+            }
+            throw new LimitExceededException("response output exceeds lua_output_limit: " + buffered
+                    + " bytes buffered, the limit is " + limit);
+        }
     }
 
     /** Writes response body bytes from any producer (scripts, {@code return}, bindings). */
