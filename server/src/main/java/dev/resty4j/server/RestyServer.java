@@ -93,7 +93,10 @@ public final class RestyServer implements AutoCloseable {
                 port = -RANDOM_PORT_KEYS.incrementAndGet();
             }
             HttpServerOptions opts = new HttpServerOptions().setHost(host).setPort(port)
-                    .setMaxHeaderSize(32 * 1024).setMaxInitialLineLength(16 * 1024);
+                    .setMaxHeaderSize(32 * 1024).setMaxInitialLineLength(16 * 1024)
+                    // resty4j serves no WebSockets: without these Vert.x leaves the WebSocket extension
+                    // handler, which inspects every request and response, out of the pipeline
+                    .setPerMessageWebSocketCompressionSupported(false).setPerFrameWebSocketCompressionSupported(false);
             HttpServer first = vertx.createHttpServer(opts).requestHandler(resty.handler(i)).listen().await();
             servers.add(first);
             listeners.add(first);
