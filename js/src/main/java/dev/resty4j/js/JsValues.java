@@ -66,6 +66,21 @@ public final class JsValues {
         if (v.isString()) {
             return utf8(v.asString());
         }
+        if (v.hasBufferElements()) {
+            byte[] b = new byte[(int) v.getBufferSize()];
+            for (int i = 0; i < b.length; i++) {
+                b[i] = v.readBufferByte(i);
+            }
+            return b;
+        }
+        if (v.hasArrayElements()) {
+            // a Uint8Array (binary results such as ngx.sha1_bin) or an array of byte values
+            byte[] b = new byte[(int) v.getArraySize()];
+            for (int i = 0; i < b.length; i++) {
+                b[i] = (byte) v.getArrayElement(i).asInt();
+            }
+            return b;
+        }
         return utf8(v.toString());
     }
 
@@ -127,6 +142,9 @@ public final class JsValues {
         }
         if (v.isProxyObject()) {
             return v.asProxyObject();
+        }
+        if (v.hasBufferElements() || "Uint8Array".equals(v.getMetaObject() == null ? null : v.getMetaObject().getMetaSimpleName())) {
+            return bytesOf(v);
         }
         if (v.hasArrayElements()) {
             List<Object> l = new ArrayList<>((int) v.getArraySize());

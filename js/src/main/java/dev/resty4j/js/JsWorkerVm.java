@@ -48,6 +48,7 @@ public final class JsWorkerVm implements WorkerVm {
     private final Value newArray;
     private final Value newPromise;
     private final Value newError;
+    private final Value newBytes;
     private final Value njsRequest;
     private final NgxApi api;
 
@@ -67,6 +68,7 @@ public final class JsWorkerVm implements WorkerVm {
             this.newArray = context.eval("js", "() => []");
             this.newPromise = context.eval("js", "() => { const d = {}; d.promise = new Promise((a, b) => { d.resolve = a; d.reject = b; }); return d; }");
             this.newError = context.eval("js", "(m) => new Error(m)");
+            this.newBytes = context.eval("js", "(s) => { const a = new Uint8Array(s.length); for (let i = 0; i < s.length; i++) a[i] = s.charCodeAt(i); return a; }");
             this.api = new NgxApi(this);
             Value prelude = context.eval(Source.newBuilder("js", Prelude.text(), "resty4j-prelude.js").buildLiteral());
             Value installed = prelude.execute(api.host());
@@ -101,6 +103,11 @@ public final class JsWorkerVm implements WorkerVm {
 
     public Value newArray() {
         return newArray.execute();
+    }
+
+    /** Binary data ({@code ngx.md5_bin}, …) as a Uint8Array, which every API taking bytes accepts as is. */
+    public Value newBytes(byte[] b) {
+        return newBytes.execute(JsValues.binary(b));
     }
 
     public Value newError(String message) {

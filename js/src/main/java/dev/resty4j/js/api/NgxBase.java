@@ -68,7 +68,10 @@ public final class NgxBase {
     /** Output bytes: strings as UTF-8, arrays flattened (as Lua tables are), other values as JS prints them. */
     static byte[] flatten(Value[] args, boolean newline) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(64);
-        for (Value v : args) {
+        if (args == null) {
+            out.writeBytes(JsValues.utf8("null")); // say(null): GraalJS passes a lone null as the varargs array
+        }
+        for (Value v : args == null ? new Value[0] : args) {
             append(out, v);
         }
         if (newline) {
@@ -78,6 +81,10 @@ public final class NgxBase {
     }
 
     private static void append(ByteArrayOutputStream out, Value v) {
+        if (v.hasBufferElements() || v.getMetaObject() != null && "Uint8Array".equals(v.getMetaObject().getMetaSimpleName())) {
+            out.writeBytes(JsValues.bytesOf(v));
+            return;
+        }
         if (v.hasArrayElements()) {
             for (long i = 0; i < v.getArraySize(); i++) {
                 append(out, v.getArrayElement(i));
@@ -172,7 +179,7 @@ public final class NgxBase {
             return;
         }
         StringBuilder sb = new StringBuilder();
-        for (Value v : parts) {
+        for (Value v : parts == null ? new Value[0] : parts) {
             sb.append(text(v));
         }
         Logging.log(vm.worker().resty(), req, level, "[js]", JsValues.toBytes(sb.toString()));
@@ -232,8 +239,7 @@ public final class NgxBase {
     }
 
     @HostAccess.Export
-    public Object parse_http_time(Value... args) {
-        Value s = Args.at(args, 0);
+    public Object parse_http_time(Value s) {
         Long t = NgxTime.parseHttpTime(JsValues.bytesOf(s));
         return t == null ? null : (double) t;
     }
@@ -241,9 +247,12 @@ public final class NgxBase {
     // ------------------------------------------------------------------ encoding and hashing
 
     @HostAccess.Export
-    public String escape_uri(Value... args) {
-        Value s = Args.at(args, 0);
-        Value type = Args.at(args, 1);
+    public String escape_uri(Value s) {
+        return escape_uri(s, null);
+    }
+
+    @HostAccess.Export
+    public String escape_uri(Value s, Value type) {
         int t = type == null || type.isNull() ? UriCodec.ESCAPE_URI_COMPONENT : type.asInt();
         if (!UriCodec.isValidType(t)) {
             throw new NgxApiException("\"type\" " + t + " out of range");
@@ -252,8 +261,7 @@ public final class NgxBase {
     }
 
     @HostAccess.Export
-    public String unescape_uri(Value... args) {
-        Value s = Args.at(args, 0);
+    public String unescape_uri(Value s) {
         return JsValues.fromBytes(UriCodec.unescapeUri(JsValues.bytesOf(s)));
     }
 
@@ -276,59 +284,53 @@ public final class NgxBase {
     }
 
     @HostAccess.Export
-    public String encode_base64(Value... args) {
-        Value s = Args.at(args, 0);
-        Value noPadding = Args.at(args, 1);
+    public String encode_base64(Value s) {
+        return encode_base64(s, null);
+    }
+
+    @HostAccess.Export
+    public String encode_base64(Value s, Value noPadding) {
         return JsValues.binary(Base64Codec.encodeBase64(JsValues.bytesOf(s), noPadding != null && noPadding.isBoolean() && noPadding.asBoolean()));
     }
 
     @HostAccess.Export
-    public String decode_base64(Value... args) {
-        Value s = Args.at(args, 0);
+    public String decode_base64(Value s) {
         byte[] r = Base64Codec.decodeBase64(JsValues.bytesOf(s));
         return r == null ? null : JsValues.fromBytes(r);
     }
 
     @HostAccess.Export
-    public String md5(Value... args) {
-        Value s = Args.at(args, 0);
+    public String md5(Value s) {
         return Hashing.md5Hex(JsValues.bytesOf(s));
     }
 
     @HostAccess.Export
-    public String md5_bin(Value... args) {
-        Value s = Args.at(args, 0);
-        return JsValues.binary(Hashing.md5(JsValues.bytesOf(s)));
+    public Value md5_bin(Value s) {
+        return vm.newBytes(Hashing.md5(JsValues.bytesOf(s)));
     }
 
     @HostAccess.Export
-    public String sha1_bin(Value... args) {
-        Value s = Args.at(args, 0);
-        return JsValues.binary(Hashing.sha1(JsValues.bytesOf(s)));
+    public Value sha1_bin(Value s) {
+        return vm.newBytes(Hashing.sha1(JsValues.bytesOf(s)));
     }
 
     @HostAccess.Export
-    public String hmac_sha1(Value... args) {
-        Value key = Args.at(args, 0);
-        Value s = Args.at(args, 1);
-        return JsValues.binary(Hashing.hmacSha1(JsValues.bytesOf(key), JsValues.bytesOf(s)));
+    public Value hmac_sha1(Value key, Value s) {
+        return vm.newBytes(Hashing.hmacSha1(JsValues.bytesOf(key), JsValues.bytesOf(s)));
     }
 
     @HostAccess.Export
-    public double crc32_short(Value... args) {
-        Value s = Args.at(args, 0);
+    public double crc32_short(Value s) {
         return Hashing.crc32Short(JsValues.bytesOf(s));
     }
 
     @HostAccess.Export
-    public double crc32_long(Value... args) {
-        Value s = Args.at(args, 0);
+    public double crc32_long(Value s) {
         return Hashing.crc32Long(JsValues.bytesOf(s));
     }
 
     @HostAccess.Export
-    public String quote_sql_str(Value... args) {
-        Value s = Args.at(args, 0);
+    public String quote_sql_str(Value s) {
         return JsValues.fromBytes(SqlQuote.quoteSqlStr(JsValues.bytesOf(s)));
     }
 

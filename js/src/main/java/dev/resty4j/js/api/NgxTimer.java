@@ -53,7 +53,7 @@ public final class NgxTimer {
             throw Contexts.disabled(req.phase());
         }
         Timers timers = vm.worker().timers();
-        JsTimer t = new JsTimer(vm, callback, args.clone());
+        JsTimer t = new JsTimer(vm, callback, args == null ? new Value[0] : args.clone());
         String err = every ? timers.every(delay, t) : timers.at(delay, t);
         if (err != null) {
             throw new NgxApiException(err);
