@@ -4,6 +4,7 @@ import dev.resty4j.Location;
 import dev.resty4j.Phase;
 import dev.resty4j.Resty;
 import dev.resty4j.Script;
+import dev.resty4j.core.log.ErrorLog;
 import dev.resty4j.core.log.LogLevel;
 import dev.resty4j.core.shdict.Sizes;
 import java.io.IOException;
@@ -61,6 +62,8 @@ public final class ConfigLoader {
     private final String fileName;
     private final Path baseDir;
     private final Resty.Builder builder;
+    private final List<ErrorLog.Target> mainErrorLogs = new ArrayList<>();
+    private final List<ErrorLog.Target> httpErrorLogs = new ArrayList<>();
     private final Map<String, Directive> serverLevelPhases = new HashMap<>();
     /** http-level directives that nginx merges into every location (lua_need_request_body, add_header, …). */
     private final List<Directive> httpInherited = new ArrayList<>();
@@ -105,7 +108,7 @@ public final class ConfigLoader {
                 }
                 case "events" -> { }
                 case "env" -> env(arg(d, 0));
-                case "error_log" -> errorLog(d);
+                case "error_log" -> mainErrorLogs.add(errorLogTarget(d));
                 case "worker_processes" -> workers(d);
                 case "location" -> bareLocations.add(d);
                 default -> httpLevel.add(d);
@@ -119,6 +122,10 @@ public final class ConfigLoader {
             http(httpLevel);
         } else if (!sawHttp) {
             // an empty config: nothing to serve, but valid
+        }
+        // as nginx merges error_log: the http level's directives, if any, replace the main level's
+        for (ErrorLog.Target t : httpErrorLogs.isEmpty() ? mainErrorLogs : httpErrorLogs) {
+            builder.errorLog(t.destination(), t.level());
         }
     }
 
@@ -151,8 +158,10 @@ public final class ConfigLoader {
                 case "lua_code_cache" -> builder.codeCache(onOff(d));
                 case "default_type" -> builder.defaultType(arg(d, 0));
                 case "client_max_body_size" -> builder.clientMaxBodySize(size(d));
+                case "lua_sandbox" -> builder.sandbox(onOff(d));
+                case "lua_strict_headers" -> builder.strictHeaders(onOff(d));
                 case "env" -> env(arg(d, 0));
-                case "error_log" -> errorLog(d);
+                case "error_log" -> httpErrorLogs.add(errorLogTarget(d));
                 case "include" -> { } // expanded by the parser
                 case "worker_processes" -> workers(d);
                 default -> {
@@ -222,6 +231,8 @@ public final class ConfigLoader {
         Map<String, Directive> phases = new HashMap<>(inheritedPhases);
         List<Directive> all = new ArrayList<>(inherited);
         all.addAll(d.block());
+        // a location's own error_log directives replace the server level's, as nginx merges them
+        boolean ownErrorLog = d.block().stream().anyMatch(c -> c.name().equals("error_log"));
         for (Directive c : all) {
             if (c.name().equals("location")) {
                 location(c, inheritedPhases, inherited, out);
@@ -246,6 +257,12 @@ public final class ConfigLoader {
                 case "js_set" -> lb.setByScript(arg(c, 0), njsScript(c, "js_set"), List.of());
                 case "js_import", "js_path", "js_engine" -> { } // js_import: collected first (collectJsImports)
                 case "default_type" -> lb.defaultType(arg(c, 0));
+                case "error_log" -> {
+                    if (!ownErrorLog || d.block().contains(c)) {
+                        ErrorLog.Target t = errorLogTarget(c);
+                        lb.directive("error_log", List.of(t.destination(), t.level().label()));
+                    }
+                }
                 case "return" -> returnDirective(c, lb);
                 case "add_header" -> lb.addHeader(arg(c, 0), c.argCount() > 1 ? c.arg(1) : "",
                         c.argCount() > 2 && "always".equals(c.arg(2)));
@@ -285,6 +302,17 @@ public final class ConfigLoader {
 
     /** Directives kept by name for bindings, accepted no-ops, or an error. */
     private void other(Directive d, Location.Builder lb) throws ConfigException {
+        if (dev.resty4j.core.engine.ScriptLimits.DIRECTIVES.contains(d.name())) {
+            try {
+                dev.resty4j.core.engine.ScriptLimits.parse(d.name(), arg(d, 0));
+            } catch (IllegalArgumentException e) {
+                throw error(d, e.getMessage());
+            }
+            if (lb != null) {
+                lb.directive(d.name(), d.args());
+            }
+            return;
+        }
         if (NO_OPS.contains(d.name()) || d.name().startsWith("proxy_") || d.name().startsWith("lua_")
                 && NO_OPS.contains(d.name())) {
             if (lb != null) {
@@ -455,14 +483,31 @@ public final class ConfigLoader {
         }
     }
 
-    private void errorLog(Directive d) throws ConfigException {
+    /**
+     * {@code error_log DESTINATION [LEVEL]}: a file (relative to the prefix, opened now as nginx does, so a
+     * directory that does not exist fails the load), {@code stderr} or {@code /dev/null}.
+     */
+    private ErrorLog.Target errorLogTarget(Directive d) throws ConfigException {
+        String dest = arg(d, 0);
+        LogLevel level = LogLevel.ERR;
         if (d.argCount() > 1) {
-            LogLevel l = LogLevel.ofLabel(d.arg(1));
-            if (l == null) {
+            level = LogLevel.ofLabel(d.arg(1));
+            if (level == null) {
                 throw error(d, "invalid log level \"" + d.arg(1) + "\"");
             }
-            builder.logLevel(l);
+            builder.logLevel(level);
         }
+        if (dest.startsWith("syslog:") || dest.startsWith("memory:")) {
+            throw error(d, "error_log \"" + dest + "\" is not supported by resty4j (use a file, stderr or /dev/null)");
+        }
+        if (!dest.equals("stderr") && !dest.equals("/dev/null")) {
+            dest = prefix().resolve(dest).toString();
+            String failure = ErrorLog.checkWritable(dest);
+            if (failure != null) {
+                throw error(d, failure);
+            }
+        }
+        return new ErrorLog.Target(dest, level);
     }
 
     private long size(Directive d) throws ConfigException {

@@ -60,12 +60,12 @@ public final class Variables {
             case "status" -> req.status() == 0 ? "000" : Integer.toString(req.status());
             case "content_type" -> req.requestHeaders().get("Content-Type");
             case "content_length" -> req.requestHeaders().get("Content-Length");
-            case "request_body" -> req.bodyRead() && req.body() != null
+            case "request_body" -> req.bodyRead() && req.body() != null && req.bodyFile() == null
                     ? new String(req.body(), java.nio.charset.StandardCharsets.ISO_8859_1) : null;
             case "request_length" -> Long.toString(req.requestLine().length() + 2L
                     + req.requestHeaders().toString().length() + 2L + (req.body() == null ? 0 : req.body().length));
             case "bytes_sent", "body_bytes_sent" -> Long.toString(req.bodyBytesSent());
-            case "request_id" -> String.format(Locale.ROOT, "%016x%016x", req.id() * 0x9E3779B97F4A7C15L, req.startNanos());
+            case "request_id" -> req.requestId();
             case "pid" -> Long.toString(ProcessHandle.current().pid());
             case "nginx_version" -> NgxInfo.NGINX_VERSION;
             case "connection" -> Long.toString(req.id());

@@ -3,6 +3,7 @@ package dev.resty4j.core.phase;
 import dev.resty4j.Location;
 import dev.resty4j.Phase;
 import dev.resty4j.Script;
+import dev.resty4j.core.api.ResponseHeaders;
 import dev.resty4j.core.api.Variables;
 import dev.resty4j.core.request.Headers;
 import dev.resty4j.core.request.RequestContext;
@@ -29,12 +30,7 @@ public final class HeaderFilterPhase {
         Location loc = req.location();
         Headers out = req.responseHeaders();
         int status = req.status();
-        if (status != 204 && status != 304 && !out.contains("Content-Type") && !req.contentTypeCleared()) {
-            String type = loc != null && loc.defaultType() != null ? loc.defaultType() : req.resty().settings().defaultType();
-            if (type != null && !type.isEmpty()) {
-                out.add("Content-Type", type);
-            }
-        }
+        ResponseHeaders.applyDefaultType(req);
         if (loc != null) {
             for (Location.AddHeader h : loc.addHeaders()) {
                 if (h.always() || addHeaderApplies(status)) {
@@ -62,7 +58,11 @@ public final class HeaderFilterPhase {
             }
             clearHeaders(req, loc);
         }
-        NotModified.apply(req);
+        if (NotModified.apply(req) == 412) {
+            req.outputFilterFailed(true); // the output call that sent the headers fails, as in nginx
+            replace(req, 412);
+            return;
+        }
         req.headersSent(true);
     }
 
@@ -86,6 +86,10 @@ public final class HeaderFilterPhase {
                 }
             } else {
                 out.remove(name);
+            }
+            String prefix = name.endsWith("*") ? name.substring(0, name.length() - 1) : null;
+            if (prefix != null ? "server".regionMatches(true, 0, prefix, 0, prefix.length()) : name.equalsIgnoreCase("server")) {
+                req.serverCleared(true);
             }
         }
     }

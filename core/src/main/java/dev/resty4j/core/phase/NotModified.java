@@ -3,65 +3,97 @@ package dev.resty4j.core.phase;
 import dev.resty4j.core.api.NgxTime;
 import dev.resty4j.core.request.Headers;
 import dev.resty4j.core.request.RequestContext;
+import java.util.List;
 
 /**
- * nginx's not-modified filter, applied to 200 responses at the end of the header filter: a response
- * whose {@code Last-Modified} equals the request's {@code If-Modified-Since} ({@code if_modified_since
- * exact}, nginx's default), or whose {@code ETag} matches {@code If-None-Match}, becomes a 304 without
- * body; {@code If-Unmodified-Since} older than {@code Last-Modified} gives 412.
+ * nginx's not-modified filter, applied to 200 responses of main requests at the end of the header filter,
+ * with nginx's rules: {@code If-Unmodified-Since} passes only when the response has a {@code Last-Modified}
+ * not newer than it, and {@code If-Match} only when the {@code ETag} matches (strongly); otherwise 412.
+ * Then, when the request carries {@code If-Modified-Since} and/or {@code If-None-Match}, the response
+ * becomes a 304 without body unless one of them says "modified": {@code If-Modified-Since} per the
+ * {@code if_modified_since} directive ({@code exact}, nginx's default, {@code before} or {@code off}),
+ * {@code If-None-Match} unless it matches the {@code ETag} (weakly, or {@code *}).
  */
 final class NotModified {
 
     private NotModified() {
     }
 
-    static void apply(RequestContext req) {
+    /** Applies the filter; returns 412 when the response must be replaced by that error, else 0. */
+    static int apply(RequestContext req) {
         if (req.status() != 200 || req.isSubrequest()) {
-            return;
+            return 0;
         }
         Headers in = req.requestHeaders();
         Headers out = req.responseHeaders();
         String lastModified = out.get("Last-Modified");
         Long lm = lastModified == null ? null : NgxTime.parseHttpTime(lastModified);
+        String etag = out.get("ETag");
         String ius = in.get("If-Unmodified-Since");
-        if (ius != null && lm != null) {
+        if (ius != null) {
             Long t = NgxTime.parseHttpTime(ius);
-            if (t != null && lm > t) {
-                req.status(412);
-                return;
+            if (lm == null || t == null || t < lm) {
+                return 412;
             }
         }
-        String inm = in.get("If-None-Match");
-        String etag = out.get("ETag");
-        if (inm != null && etag != null) {
-            if (inm.trim().equals("*") || matchesEtag(inm, etag)) {
-                notModified(req);
-            }
-            return;
+        String im = in.get("If-Match");
+        if (im != null && !matchesEtag(im, etag, false)) {
+            return 412;
         }
         String ims = in.get("If-Modified-Since");
-        if (ims != null && lm != null) {
-            Long t = NgxTime.parseHttpTime(ims);
-            if (t != null && t.equals(lm)) {
-                notModified(req);
-            }
+        String inm = in.get("If-None-Match");
+        if (ims == null && inm == null) {
+            return 0;
         }
+        if (ims != null && modifiedSince(req, ims, lm)) {
+            return 0;
+        }
+        if (inm != null && !matchesEtag(inm, etag, true)) {
+            return 0;
+        }
+        notModified(req);
+        return 0;
     }
 
-    private static boolean matchesEtag(String list, String etag) {
-        String weakless = etag.startsWith("W/") ? etag.substring(2) : etag;
+    private static boolean modifiedSince(RequestContext req, String ims, Long lm) {
+        if (lm == null) {
+            return true;
+        }
+        List<String> mode = req.location() == null ? null : req.location().directive("if_modified_since");
+        String m = mode == null || mode.isEmpty() ? "exact" : mode.get(0);
+        if (m.equals("off")) {
+            return true;
+        }
+        Long t = NgxTime.parseHttpTime(ims);
+        if (t == null) {
+            return true;
+        }
+        if (t.equals(lm)) {
+            return false;
+        }
+        return m.equals("exact") || t < lm;
+    }
+
+    /** nginx's entity-tag list test: no ETag never matches; {@code *} matches any; weak ignores {@code W/}. */
+    private static boolean matchesEtag(String list, String etag, boolean weak) {
+        if (etag == null) {
+            return false;
+        }
+        if (list.trim().equals("*")) {
+            return true;
+        }
+        String own = weak && etag.startsWith("W/") ? etag.substring(2) : etag;
         for (String tag : list.split(",")) {
             String t = tag.trim();
-            if (t.startsWith("W/")) {
+            if (weak && t.startsWith("W/")) {
                 t = t.substring(2);
             }
-            if (t.equals(weakless)) {
+            if (t.equals(own)) {
                 return true;
             }
         }
         return false;
     }
-
     private static void notModified(RequestContext req) {
         req.status(304);
         req.clearPending();

@@ -122,7 +122,7 @@ public final class RequestPipeline {
                 return;
             }
             if (loc.needRequestBody()) {
-                req.bodyRead(true);
+                dev.resty4j.core.api.RequestBody.received(req);
             }
             Step s = RewritePhase.run(req, loc);
             if (s == Step.CONTINUE && !req.isSubrequest()) {

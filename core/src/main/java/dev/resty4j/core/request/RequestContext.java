@@ -39,6 +39,8 @@ public final class RequestContext {
     private byte[] body;
     private boolean bodyRead;
     private boolean bodyDiscarded;
+    private String bodyFile;
+    private Object bodyBuilder;
     private String remoteAddr = "127.0.0.1";
     private int remotePort;
     private String serverAddr = "127.0.0.1";
@@ -55,6 +57,7 @@ public final class RequestContext {
     private Phase phase;
     private dev.resty4j.core.ServerConfig server;
     private RequestContext parent;
+    private String requestId;
 
     // ---- the response
     private int status;
@@ -67,6 +70,8 @@ public final class RequestContext {
     private boolean eof;
     private boolean flushedOnce;
     private boolean contentTypeCleared;
+    private boolean outputFilterFailed;
+    private boolean serverCleared;
     private Runnable contentFallback;
     private String[] captures;
     private boolean handedOff;
@@ -117,6 +122,12 @@ public final class RequestContext {
     /** True once {@code ngx.req.read_body} ran (or {@code lua_need_request_body on}). */
     public boolean bodyRead() { return bodyRead; }
     public void bodyRead(boolean r) { this.bodyRead = r; }
+    /** The temporary file holding the body where nginx would spool it ({@code get_body_file}), or null. */
+    public String bodyFile() { return bodyFile; }
+    public void bodyFile(String path) { this.bodyFile = path; }
+    /** The body a script is building with {@code ngx.req.init_body}/{@code append_body}, or null. */
+    public Object bodyBuilder() { return bodyBuilder; }
+    public void bodyBuilder(Object b) { this.bodyBuilder = b; }
     public boolean bodyDiscarded() { return bodyDiscarded; }
     public void bodyDiscarded(boolean d) { this.bodyDiscarded = d; }
     public String remoteAddr() { return remoteAddr; }
@@ -144,6 +155,23 @@ public final class RequestContext {
     public dev.resty4j.core.ServerConfig server() { return server; }
     public void server(dev.resty4j.core.ServerConfig s) { this.server = s; }
     /** The request that issued this subrequest ({@code ngx.location.capture}), or null for a main request. */
+    /**
+     * nginx's {@code $request_id}: 16 random bytes as 32 hex digits, drawn on first use and kept for the
+     * request; a subrequest shares its main request's (as nginx's does).
+     */
+    public String requestId() {
+        if (parent != null) {
+            return parent.requestId();
+        }
+        String rid = requestId;
+        if (rid == null) {
+            java.util.concurrent.ThreadLocalRandom rnd = java.util.concurrent.ThreadLocalRandom.current();
+            rid = String.format(java.util.Locale.ROOT, "%016x%016x", rnd.nextLong(), rnd.nextLong());
+            requestId = rid;
+        }
+        return rid;
+    }
+
     public RequestContext parent() { return parent; }
     public void parent(RequestContext p) { this.parent = p; }
     public boolean isSubrequest() { return parent != null; }
@@ -197,6 +225,16 @@ public final class RequestContext {
     /** True once a script cleared Content-Type: then no default type is added (as nginx). */
     public boolean contentTypeCleared() { return contentTypeCleared; }
     public void contentTypeCleared(boolean c) { this.contentTypeCleared = c; }
+    /**
+     * True once a filter replaced the response while a script's output call was sending the headers (a
+     * 412 from the not-modified filter): that call reports {@code "nginx output filter error"}.
+     */
+    public boolean outputFilterFailed() { return outputFilterFailed; }
+    public void outputFilterFailed(boolean f) { this.outputFilterFailed = f; }
+
+    /** True once a script or more_clear_headers removed Server: then none is added (as nginx). */
+    public boolean serverCleared() { return serverCleared; }
+    public void serverCleared(boolean c) { this.serverCleared = c; }
     public ResponseSink sink() { return sink; }
     public void sink(ResponseSink s) { this.sink = s; }
 

@@ -59,6 +59,8 @@ public final class Worker {
     /** The fiber holding the worker (null between fibers). */
     private Fiber fiber;
     private final dev.resty4j.core.timer.Timers timers;
+    /** Created on first use: most configs never open a raw cosocket. */
+    private dev.resty4j.core.socket.Cosockets cosockets;
 
     /**
      * The fiber the calling thread belongs to. Inheritable, so that threads a fiber starts for its script
@@ -127,6 +129,40 @@ public final class Worker {
 
     void fiber(Fiber f) {
         this.fiber = f;
+    }
+
+    /**
+     * This worker's cosocket connections and keepalive pools ({@code ngx.socket.*}), shared by every engine
+     * of the worker, as an nginx worker's connection pools are.
+     */
+    public synchronized dev.resty4j.core.socket.Cosockets cosockets() {
+        if (cosockets == null) {
+            cosockets = new dev.resty4j.core.socket.Cosockets(this);
+        }
+        return cosockets;
+    }
+
+    /**
+     * Releases what the worker holds once it has stopped ({@link Resty#close()}, after exit_worker): its
+     * VMs and its pooled cosocket connections. Without this a reloaded instance would keep its idle
+     * connections and VM state until garbage collection.
+     */
+    public void close() {
+        for (WorkerVm vm : vmList) {
+            try {
+                vm.close();
+            } catch (RuntimeException e) {
+                resty.logger().internalError("closing the " + vm.getClass().getSimpleName() + " of worker " + id + " failed", e);
+            }
+        }
+        dev.resty4j.core.socket.Cosockets c;
+        synchronized (this) {
+            c = cosockets;
+            cosockets = null;
+        }
+        if (c != null) {
+            c.close();
+        }
     }
 
     /** This worker's {@code ngx.timer} timers. */

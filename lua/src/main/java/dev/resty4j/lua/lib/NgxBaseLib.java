@@ -108,7 +108,7 @@ public final class NgxBaseLib {
                     }
                 }
             }
-            Logging.log(vm.worker().resty(), vm.request(), level, "[lua]", sb.toString());
+            Logging.log(vm.worker().resty(), vm.request(), level, logPosition(vm), sb.toString());
             return LuaValue.NONE;
         }));
         ngx.set("sleep", new NgxFunction("sleep", a -> {
@@ -160,8 +160,14 @@ public final class NgxBaseLib {
         ngx.setmetatable(mt);
     }
 
+    /** The prefix of ngx.log and print lines: {@code [lua] content_by_lua(nginx.conf:12):3: f()}, as OpenResty writes it. */
+    public static String logPosition(LuaWorkerVm vm) {
+        String p = vm.hooks().position();
+        return p == null ? "[lua]" : "[lua] " + p;
+    }
+
     private static Varargs print(LuaWorkerVm vm, Varargs a, boolean newline) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(64);
+        ByteArrayOutputStream out = new BudgetedOutput(vm.budget());
         String fn = newline ? "say" : "print";
         for (int i = 1; i <= a.narg(); i++) {
             LuaValues.flatten(a.arg(i), out, fn, i, NULL);
@@ -169,7 +175,38 @@ public final class NgxBaseLib {
         if (newline) {
             out.write('\n');
         }
-        return ok(Output.print(vm.request(), out.toByteArray()));
+        RequestContext req = vm.request();
+        if (Output.print(req, out.toByteArray())) {
+            return LuaValue.valueOf(1);
+        }
+        return LuaValue.varargsOf(LuaValue.NIL,
+                LuaValue.valueOf(req.outputFilterFailed() ? "nginx output filter error" : "seen eof"));
+    }
+
+    /** The bytes ngx.say/ngx.print flatten, charged to the memory budget as they are produced (before they exist). */
+    private static final class BudgetedOutput extends ByteArrayOutputStream {
+        private final dev.resty4j.lua.ScriptBudget budget;
+
+        BudgetedOutput(dev.resty4j.lua.ScriptBudget budget) {
+            super(64);
+            this.budget = budget;
+        }
+
+        @Override
+        public void write(int b) {
+            if (budget != null) {
+                budget.charge(1);
+            }
+            super.write(b);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            if (budget != null) {
+                budget.charge(len);
+            }
+            super.write(b, off, len);
+        }
     }
 
     private static Varargs ok(boolean ok) {

@@ -79,6 +79,9 @@ public final class NgxReqLib {
             if (!r.bodyRead()) {
                 throw new NgxApiException("request body not read yet; maybe you should call ngx.req.read_body() first");
             }
+            if (r.bodyFile() != null) {
+                return LuaValue.varargsOf(LuaValue.NIL, LuaValue.valueOf("request body in temp file not supported"));
+            }
             byte[] body = RequestBody.data(r);
             int max = a.isnil(1) ? 100 : a.checkint(1);
             ArgsCodec.DecodedArgs d = ArgsCodec.decodeArgs(body == null ? new byte[0] : body, max);
@@ -94,19 +97,23 @@ public final class NgxReqLib {
             return LuaValue.NONE;
         }));
         req.set("get_body_data", new NgxFunction("get_body_data", a -> {
-            byte[] b = RequestBody.data(vm.request());
+            byte[] b = RequestBody.data(vm.request(), a.optint(1, 0));
             return b == null ? LuaValue.NIL : LuaValues.lbytes(b);
         }));
         req.set("get_body_file", new NgxFunction("get_body_file", a -> {
-            Contexts.requireRequest(vm.request());
-            return LuaValue.NIL;
+            String f = RequestBody.file(vm.request());
+            return f == null ? LuaValue.NIL : LuaValue.valueOf(f);
+        }));
+        req.set("set_body_file", new NgxFunction("set_body_file", a -> {
+            RequestBody.setFile(vm.request(), a.checkjstring(1), a.optboolean(2, false));
+            return LuaValue.NONE;
         }));
         req.set("set_body_data", new NgxFunction("set_body_data", a -> {
             RequestBody.set(vm.request(), LuaValues.bytes(a.arg1()));
             return LuaValue.NONE;
         }));
         req.set("init_body", new NgxFunction("init_body", a -> {
-            RequestBody.init(vm.request());
+            RequestBody.init(vm.request(), a.isnil(1) ? -1 : (long) a.checkdouble(1));
             return LuaValue.NONE;
         }));
         req.set("append_body", new NgxFunction("append_body", a -> {

@@ -1,0 +1,29 @@
+package dev.resty4j.examples.seed;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Seed 01 "Hello World: Verify It Works": GET /hello -> 200 text/plain "NGINX Lua is working. Worker PID: N". */
+abstract class Seed01HelloContract {
+
+    /** The seed config under test (verbatim, in the engine's language). */
+    protected abstract Path conf();
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void helloReportsAWorkerPid() throws Exception {
+        try (SeedServer s = SeedServer.serve(conf(), tmp)) {
+            HttpResponse<String> r = s.get("/hello");
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(r.headers().firstValue("Content-Type")).hasValue("text/plain");
+            assertThat(r.body()).matches("NGINX Lua is working\\. Worker PID: \\d+\n");
+            assertThat(s.get("/other").statusCode()).isEqualTo(404);
+        }
+    }
+}
