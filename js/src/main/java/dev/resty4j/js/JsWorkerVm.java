@@ -74,6 +74,7 @@ public final class JsWorkerVm implements WorkerVm {
             Value installed = prelude.execute(api.host());
             context.getBindings("js").putMember("ngx", installed.getMember("ngx"));
             context.getBindings("js").putMember("require", installed.getMember("require"));
+            context.getBindings("js").putMember("os", installed.getMember("os"));
             this.njsRequest = installed.getMember("njsRequest");
         } finally {
             context.leave();

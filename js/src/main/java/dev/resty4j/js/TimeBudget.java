@@ -47,10 +47,19 @@ final class TimeBudget {
         }
         long id = ++stretch;
         fired = false;
-        return WATCHDOG.schedule(() -> interrupt(id), millis, TimeUnit.MILLISECONDS);
+        // A new context runs cold (interpreter warm-up, host classes loading on first calls): its first
+        // stretches get ten times the budget, so a slow start is not mistaken for a runaway script.
+        long limit = warmups > 0 ? millis * 10 : millis;
+        if (warmups > 0) {
+            warmups--;
+        }
+        return WATCHDOG.schedule(() -> interrupt(id), limit, TimeUnit.MILLISECONDS);
     }
 
     private int depth;
+    /** Stretches still run with the warm-up allowance. */
+    private int warmups = WARMUP_STRETCHES;
+    static final int WARMUP_STRETCHES = 50;
 
     /** Ends a stretch; true when the watchdog interrupted it. */
     boolean end(Object token) {

@@ -38,6 +38,10 @@
     },
   };
 
+  // Lua's os.getenv, under the same name (only variables declared with env NAME; are visible)
+  const os = { getenv: ngx.getenv };
+  delete ngx.getenv;
+
   const cache = { ngx: ngx };
   function require(name) {
     if (Object.prototype.hasOwnProperty.call(cache, name)) return cache[name];
@@ -114,5 +118,5 @@
     return r;
   }
 
-  return { ngx: ngx, require: require, njsRequest: njsRequest };
+  return { ngx: ngx, os: os, require: require, njsRequest: njsRequest };
 })

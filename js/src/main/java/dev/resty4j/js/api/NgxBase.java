@@ -197,6 +197,25 @@ public final class NgxBase {
         return req == null || req.phase() == null ? "init" : req.phase().phaseName();
     }
 
+    /**
+     * {@code ngx.bytes(...parts)} (JS only): strings (as UTF-8) and byte arrays joined into one Uint8Array, for
+     * binary keys such as {@code ngx.bytes('rl:', ngx.var.binary_remote_addr)}.
+     */
+    @HostAccess.Export
+    public Value bytes(Value... parts) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (Value v : parts == null ? new Value[0] : parts) {
+            out.writeBytes(JsValues.bytesOf(v));
+        }
+        return vm.newBytes(out.toByteArray());
+    }
+
+    /** {@code os.getenv(name)}: only variables declared with {@code env NAME;}, as in nginx. */
+    @HostAccess.Export
+    public String getenv(String name) {
+        return JsValues.fromBytes(vm.worker().resty().settings().getenv(name));
+    }
+
     // ------------------------------------------------------------------ time
 
     @HostAccess.Export

@@ -28,7 +28,11 @@ final class NgxVar implements ProxyObject {
                 // not a capture number: an ordinary (unknown) name
             }
         }
-        return JsValues.fromBytes(Variables.get(req, JsValues.toBytes(key)));
+        String v = Variables.get(req, JsValues.toBytes(key));
+        if (v != null && key.startsWith("binary_")) {
+            return vm.newBytes(v.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1)); // binary_remote_addr: bytes, not text
+        }
+        return JsValues.fromBytes(v);
     }
 
     @Override
