@@ -40,17 +40,19 @@ public final class JsWorkerVm implements WorkerVm {
 
     private final JsScriptEngine engine;
     private final Worker worker;
-    private final Context context;
-    private final TimeBudget budget;
+    // Created on the first script run, so that an instance without JS (resty4j-js merely on the class path)
+    // never starts GraalJS.
+    private Context context;
+    private TimeBudget budget;
     private final Map<CompiledScript, Value> functions = new IdentityHashMap<>();
     private final Map<String, Value> modules = new HashMap<>();
-    private final Value newObject;
-    private final Value newArray;
-    private final Value newPromise;
-    private final Value newError;
-    private final Value newBytes;
-    private final Value njsRequest;
-    private final NgxApi api;
+    private Value newObject;
+    private Value newArray;
+    private Value newPromise;
+    private Value newError;
+    private Value newBytes;
+    private Value njsRequest;
+    private NgxApi api;
 
     /** The I/O the running fiber's script waits for; set aside while the fiber is suspended. */
     private List<Pending> pending = new ArrayList<>();
@@ -59,6 +61,13 @@ public final class JsWorkerVm implements WorkerVm {
     JsWorkerVm(JsScriptEngine engine, Worker worker) {
         this.engine = engine;
         this.worker = worker;
+    }
+
+    /** Creates the context and installs the API on first use (on the fiber holding the worker). */
+    private void ensureContext() {
+        if (context != null) {
+            return;
+        }
         this.context = engine.newContext(new JsConsole(worker));
         long ms = worker.resty().settings().maxScriptMillis();
         this.budget = new TimeBudget(context, ms > 0 ? ms : TimeBudget.DEFAULT_MILLIS);
@@ -150,6 +159,7 @@ public final class JsWorkerVm implements WorkerVm {
     @Override
     public String run(CompiledScript script, RequestContext req, Object[] args) {
         JsScriptEngine.CompiledJs js = (JsScriptEngine.CompiledJs) script;
+        ensureContext();
         Object[] savedArgs = phaseArgs;
         List<Pending> savedPending = pending;
         phaseArgs = args;
@@ -373,7 +383,9 @@ public final class JsWorkerVm implements WorkerVm {
         functions.clear();
         modules.clear();
         try {
-            context.close(true);
+            if (context != null) {
+                context.close(true);
+            }
         } finally {
             engine.vmClosed();
         }

@@ -162,4 +162,36 @@ class JsConfigTest {
             assertThat(t.get("/ok").run().body()).isEqualTo("still fine\n");
         }
     }
+
+    @Test
+    void asyncFailuresAndTheTimeBudgetDirective() throws Exception {
+        try (RestyTester t = load("""
+                http {
+                  js_time_budget 200ms;
+                  server {
+                    location /rejected {
+                      content_by_js_block {
+                        await ngx.sleep(0.01);
+                        throw new TypeError('after the await');
+                      }
+                    }
+                    location /never { content_by_js_block { await new Promise(() => {}); } }
+                    location /caught {
+                      content_by_js_block {
+                        const s = ngx.shared;
+                        try { await ngx.sleep(-1); } catch (e) { ngx.say('caught: ', e.message); }
+                      }
+                    }
+                  }
+                }
+                """)) {
+            assertThat(t.resty().settings().maxScriptMillis()).isEqualTo(200);
+            assertThat(t.get("/rejected").run().status()).isEqualTo(500);
+            assertThat(t.logs().stream().map(LogRecord::message))
+                    .anyMatch(m -> m.contains("content_by_js(nginx.conf:5):3: TypeError: after the await"));
+            assertThat(t.get("/never").run().status()).isEqualTo(500);
+            assertThat(t.logs().stream().map(LogRecord::message)).anyMatch(m -> m.contains("promise never settled"));
+            assertThat(t.get("/caught").run().body()).isEqualTo("caught: invalid sleep duration \"-1.0\"\n");
+        }
+    }
 }
