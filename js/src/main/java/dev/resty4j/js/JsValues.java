@@ -137,8 +137,7 @@ public final class JsValues {
             return toBytes(v.asString());
         }
         if (v.isHostObject()) {
-            Object o = v.asHostObject();
-            return o instanceof JsNull ? NativeNull.NULL : o;
+            return v.asHostObject(); // a NativeHandle handed out earlier
         }
         if (v.isProxyObject()) {
             return v.asProxyObject();
@@ -204,18 +203,5 @@ public final class JsValues {
             return o;
         }
         return o;
-    }
-
-    /** The JS {@code null} sentinel of neutral {@code ngx.null} values sent to bindings ({@code ngx.null}). */
-    public static final class JsNull {
-        public static final JsNull INSTANCE = new JsNull();
-
-        private JsNull() {
-        }
-
-        @Override
-        public String toString() {
-            return "null";
-        }
     }
 }

@@ -40,6 +40,7 @@ public final class JsWorkerVm implements WorkerVm {
 
     private final JsScriptEngine engine;
     private final Worker worker;
+    private final JsThread thread;
     // Created on the first script run, so that an instance without JS (resty4j-js merely on the class path)
     // never starts GraalJS.
     private Context context;
@@ -61,6 +62,7 @@ public final class JsWorkerVm implements WorkerVm {
     JsWorkerVm(JsScriptEngine engine, Worker worker) {
         this.engine = engine;
         this.worker = worker;
+        this.thread = new JsThread(worker.id());
     }
 
     /** Creates the context and installs the API on first use (on the fiber holding the worker). */
@@ -159,28 +161,31 @@ public final class JsWorkerVm implements WorkerVm {
     @Override
     public String run(CompiledScript script, RequestContext req, Object[] args) {
         JsScriptEngine.CompiledJs js = (JsScriptEngine.CompiledJs) script;
-        ensureContext();
         Object[] savedArgs = phaseArgs;
         List<Pending> savedPending = pending;
         phaseArgs = args;
         pending = new ArrayList<>();
         try {
-            Value result;
-            if (js.kind() == JsSources.Kind.NJS) {
-                Value handler = njsHandler(js);
-                Value r = timed(() -> njsRequest.execute(api.njs(req)));
-                if (req.phase() == Phase.BODY_FILTER) {
-                    result = timed(() -> handler.execute(r, api.bodyChunk(), api.bodyFlags()));
+            Settlement started = onJsThread(() -> {
+                ensureContext();
+                Value result;
+                if (js.kind() == JsSources.Kind.NJS) {
+                    Value handler = njsHandler(js);
+                    Value r = timed(() -> njsRequest.execute(api.njs(req)));
+                    if (req.phase() == Phase.BODY_FILTER) {
+                        result = timed(() -> handler.execute(r, api.bodyChunk(), api.bodyFlags()));
+                    } else {
+                        result = timed(() -> handler.execute(r));
+                    }
                 } else {
-                    result = timed(() -> handler.execute(r));
+                    Value fn = function(js, req);
+                    result = timed(fn::execute);
                 }
-            } else {
-                Value fn = function(js, req);
-                result = timed(fn::execute);
-            }
-            result = settle(result, req);
+                return start(result);
+            });
+            Value result = finish(started, req);
             if (req.phase() == Phase.SET) {
-                return result == null || result.isNull() ? "" : JsValues.scalar(result);
+                return onJsThread(() -> result == null || result.isNull() ? "" : JsValues.scalar(result));
             }
             return null;
         } catch (JsExit e) {
@@ -194,6 +199,11 @@ public final class JsWorkerVm implements WorkerVm {
             phaseArgs = savedArgs;
             pending = savedPending;
         }
+    }
+
+    /** Runs JS work on this worker's {@link JsThread}, as part of the calling fiber. */
+    private <T> T onJsThread(java.util.function.Supplier<T> body) {
+        return thread.call(body);
     }
 
     /** The phase function of a script, evaluated once per worker (per request with lua_code_cache off). */
@@ -231,12 +241,12 @@ public final class JsWorkerVm implements WorkerVm {
         return fn;
     }
 
-    /** Runs a callback (a timer's function) with the handler rules of {@link #run}. */
+    /** Runs a callback (a timer's function) with the handler rules of {@link #run}; called on the timer's fiber. */
     public void callback(Value fn, Object... args) {
         List<Pending> savedPending = pending;
         pending = new ArrayList<>();
         try {
-            settle(timed(() -> fn.execute(args)), request());
+            finish(onJsThread(() -> start(timed(() -> fn.execute(args)))), request());
         } catch (JsExit e) {
             // ngx.exit in a timer ends it
         } catch (PolyglotException e) {
@@ -248,55 +258,65 @@ public final class JsWorkerVm implements WorkerVm {
         }
     }
 
-    /**
-     * Waits for a handler's result: a Promise (async function) is driven to completion by awaiting the I/O
-     * the script started, each completion settling its Promise on this fiber. Then, as lua-nginx-module
-     * waits for a handler's light threads, the I/O still pending (promises the script started and did not
-     * await) is completed too, unless the request is exiting.
-     */
-    private Value settle(Value result, RequestContext req) {
+    /** How a handler's result settled: written on the JS thread, read by the fiber after the hand-back. */
+    private static final class Settlement {
+        boolean done;
+        boolean failed;
+        Value value;
+    }
+
+    /** On the JS thread: a plain result is settled at once; a Promise settles when its callbacks run. */
+    private Settlement start(Value result) {
+        Settlement s = new Settlement();
         if (result == null || !(result.hasMembers() && result.canInvokeMember("then"))) {
-            drain(req, null);
-            return result;
+            s.done = true;
+            s.value = result;
+            return s;
         }
-        Value[] outcome = new Value[2];
-        boolean[] done = new boolean[2];
         ProxyExecutable ok = a -> {
-            done[0] = true;
-            outcome[0] = a.length > 0 ? a[0] : null;
+            s.done = true;
+            s.value = a.length > 0 ? a[0] : null;
             return null;
         };
         ProxyExecutable failed = a -> {
-            done[0] = true;
-            done[1] = true;
-            outcome[1] = a.length > 0 ? a[0] : null;
+            s.done = true;
+            s.failed = true;
+            s.value = a.length > 0 ? a[0] : null;
             return null;
         };
         timed(() -> result.invokeMember("then", ok, failed));
-        drain(req, done);
-        if (!done[0]) {
+        return s;
+    }
+
+    /**
+     * On the fiber: waits for a handler's result. A Promise (async function) is driven to completion by
+     * awaiting the I/O the script started, each completion settling its Promise on the JS thread. Then, as
+     * lua-nginx-module waits for a handler's light threads, the I/O still pending (promises the script
+     * started and did not await) is completed too, unless the request is exiting.
+     */
+    private Value finish(Settlement s, RequestContext req) {
+        drain(req, s);
+        if (!s.done) {
             throw new ScriptError("the handler's promise never settled (it awaits something that is not I/O)", "");
         }
-        if (done[1]) {
-            rethrow(outcome[1]);
+        if (s.failed) {
+            onJsThread(() -> rethrow(s.value));
         }
-        return outcome[0];
+        return s.value;
     }
 
     /** Rethrows a rejection reason as the exception it stands for. */
-    private void rethrow(Value reason) {
+    private Void rethrow(Value reason) {
         if (reason != null && reason.isException()) {
             reason.throwException(); // a PolyglotException: the JS stack trace or the host exception (ngx.exit)
         }
         throw new ScriptError("uncaught (in promise) " + (reason == null ? "undefined" : reason.toString()), "");
     }
 
-    private void drain(RequestContext req, boolean[] done) {
+    private void drain(RequestContext req, Settlement s) {
         List<Pending> mine = pending;
-        while (!mine.isEmpty() && (done == null || !done[0] || !exiting(req))) {
-            if (done != null && done[0] && exiting(req)) {
-                break;
-            }
+        // once the handler's own promise settled, I/O it left running is only awaited if the request goes on
+        while (!mine.isEmpty() && (!s.done || !exiting(req))) {
             Promise<Void> any = Promise.promise();
             for (Pending p : mine) {
                 p.future().onComplete(ar -> any.tryComplete());
@@ -305,22 +325,28 @@ public final class JsWorkerVm implements WorkerVm {
             pending = mine; // the fiber's own list again (other fibers ran meanwhile)
             List<Pending> ready = new ArrayList<>();
             mine.removeIf(p -> p.future().isComplete() && ready.add(p));
-            for (Pending p : ready) {
-                timed(() -> {
-                    if (p.future().succeeded()) {
-                        Object v = p.future().result();
-                        try {
-                            v = p.convert() == null ? v : p.convert().apply(v);
-                        } catch (RuntimeException e) {
-                            return p.reject().execute(newError(String.valueOf(e.getMessage())));
-                        }
-                        return p.resolve().execute(v);
-                    }
-                    Throwable cause = p.future().cause();
-                    return p.reject().execute(newError(cause == null ? "failed" : String.valueOf(cause.getMessage())));
-                });
-            }
+            onJsThread(() -> {
+                for (Pending p : ready) {
+                    timed(() -> settle(p));
+                }
+                return null;
+            });
         }
+    }
+
+    /** Settles one Promise with its future's outcome (runs the script's continuation). */
+    private Value settle(Pending p) {
+        if (p.future().succeeded()) {
+            Object v = p.future().result();
+            try {
+                v = p.convert() == null ? v : p.convert().apply(v);
+            } catch (RuntimeException e) {
+                return p.reject().execute(newError(String.valueOf(e.getMessage())));
+            }
+            return p.resolve().execute(v);
+        }
+        Throwable cause = p.future().cause();
+        return p.reject().execute(newError(cause == null ? "failed" : String.valueOf(cause.getMessage())));
     }
 
     private static boolean exiting(RequestContext req) {
@@ -387,6 +413,7 @@ public final class JsWorkerVm implements WorkerVm {
                 context.close(true);
             }
         } finally {
+            thread.stop();
             engine.vmClosed();
         }
     }

@@ -53,7 +53,9 @@ public final class NgxTimer {
             throw Contexts.disabled(req.phase());
         }
         Timers timers = vm.worker().timers();
-        JsTimer t = new JsTimer(vm, callback, args == null ? new Value[0] : args.clone());
+        SourceSection at = callback.getSourceLocation();
+        JsTimer t = new JsTimer(vm, callback, args == null ? new Value[0] : args.clone(),
+                at == null ? "js" : at.getSource().getName() + ":" + at.getStartLine());
         String err = every ? timers.every(delay, t) : timers.at(delay, t);
         if (err != null) {
             throw new NgxApiException(err);
@@ -69,7 +71,8 @@ public final class NgxTimer {
         return req;
     }
 
-    private record JsTimer(JsWorkerVm vm, Value callback, Value[] args) implements Timers.Callback {
+    /** A timer's function, its arguments, and where it is defined (read here: only the JS thread enters the context). */
+    private record JsTimer(JsWorkerVm vm, Value callback, Value[] args, String definedAt) implements Timers.Callback {
 
         @Override
         public void run(RequestContext ctx, boolean premature) {
@@ -77,12 +80,6 @@ public final class NgxTimer {
             all[0] = premature;
             System.arraycopy(args, 0, all, 1, args.length);
             vm.callback(callback, all);
-        }
-
-        @Override
-        public String definedAt() {
-            SourceSection s = callback.getSourceLocation();
-            return s == null ? "js" : s.getSource().getName() + ":" + s.getStartLine();
         }
 
         @Override

@@ -7,7 +7,6 @@ import dev.resty4j.core.api.Output;
 import dev.resty4j.core.api.RequestBody;
 import dev.resty4j.core.api.RequestHeaders;
 import dev.resty4j.core.api.ResponseHeaders;
-import dev.resty4j.core.log.LogLevel;
 import dev.resty4j.core.request.RequestContext;
 import dev.resty4j.js.JsValues;
 import dev.resty4j.js.JsWorkerVm;
@@ -179,8 +178,4 @@ public final class Njs {
             throw new UnsupportedOperationException("r.headersIn is read-only");
         }
     }
-
-    static final int INFO = LogLevel.INFO.code();
-    static final int WARN = LogLevel.WARN.code();
-    static final int ERR = LogLevel.ERR.code();
 }
