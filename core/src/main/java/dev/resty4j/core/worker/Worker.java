@@ -287,6 +287,34 @@ public final class Worker {
     }
 
     /**
+     * The calling thread's fiber as an opaque token (null outside fibers), so that an engine that runs
+     * script code on a thread of its own (GraalJS, whose contexts are cheapest entered from one thread)
+     * can run it as part of the fiber that asked ({@link #callInFiberOf}).
+     */
+    public static Object fiberToken() {
+        return FIBER.get();
+    }
+
+    /** Runs {@code body} on the calling thread as part of the fiber {@code token} came from. */
+    public static <T> T callInFiberOf(Object token, java.util.function.Supplier<T> body) {
+        FiberScope saved = FIBER.get();
+        if (token == null) {
+            FIBER.remove();
+        } else {
+            FIBER.set((FiberScope) token);
+        }
+        try {
+            return body.get();
+        } finally {
+            if (saved == null) {
+                FIBER.remove();
+            } else {
+                FIBER.set(saved);
+            }
+        }
+    }
+
+    /**
      * Runs {@code task} when the calling fiber ends (its request, log phase included, or its timer is
      * over), still holding the worker: how bindings close the connections a script left open, as nginx
      * closes a request's cosockets at its end. Returns false (and does nothing) outside fibers.
