@@ -212,7 +212,12 @@ public final class Lua51Compat {
         try {
             org.luaj.vm2.Prototype p = LuaC.instance.compile(new java.io.ByteArrayInputStream(source), name);
             LuaValue env = a.isnil(4) ? g : a.arg(4);
-            return new LuaClosure(p, env);
+            // made over the globals (so LuaJ runs the VM hooks: budgets, positions), then given its environment
+            LuaClosure f = new LuaClosure(p, g);
+            if (env != g && f.upValues.length > 0) {
+                f.upValues[0] = new UpValue(new LuaValue[] {env}, 0);
+            }
+            return f;
         } catch (LuaError e) {
             return LuaValue.varargsOf(LuaValue.NIL, LuaValue.valueOf(LuaWorkerVm.luaPosition(e.getMessage())));
         } catch (java.io.IOException e) {
