@@ -65,4 +65,16 @@ class NgxOutputTest {
             assertThat(r.logs()).anyMatch(l -> l.message().contains("flush: 1 nil"));
         }
     }
+
+    @Test
+    void outputInRewriteOrAccessEndsTheRequestThere() throws Exception {
+        try (RestyTester t = RestyTester.of(Resty.builder()
+                .location("/rewrite", l -> l.rewriteByLua("ngx.say('foo') ngx.flush(true)").contentByLua("ngx.say('OK')"))
+                .location("/access", l -> l.accessByLua("ngx.say('bar')").contentByLua("ngx.say('OK')"))
+                .location("/quiet", l -> l.rewriteByLua("ngx.ctx.x = 1").contentByLua("ngx.say('OK')")))) {
+            assertThat(t.get("/rewrite").run().body()).isEqualTo("foo\n");
+            assertThat(t.get("/access").run().body()).isEqualTo("bar\n");
+            assertThat(t.get("/quiet").run().body()).isEqualTo("OK\n");
+        }
+    }
 }
