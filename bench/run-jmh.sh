@@ -1,12 +1,19 @@
 #!/usr/bin/env bash
-# Runs the JMH benchmarks and keeps the results in bench/results/ with the machine and date.
-# Usage: bench/run-jmh.sh [JMH args, e.g. a benchmark regex or -f 1 -wi 2 -i 3]
+# Runs the JMH benchmarks of the hot paths and keeps the results in bench/results/ with the machine and date:
+# phase dispatch (AccessPhaseBenchmark), ngx.var / header / shared-dict calls (NgxApiBenchmark), cosocket
+# suspend/resume (CosocketBenchmark), ngx.re.match (RegexMatchBenchmark), cjson (CjsonBenchmark), JWT verify
+# (JwtVerifyBenchmark).
+# Usage: bench/run-jmh.sh [JMH args, e.g. a benchmark regex, or -wi 2 -i 3 for a shorter run]
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
-(cd "$here/.." && mvn -B -q -DskipTests package -pl bench -am)
+(cd "$here/.." && mvn -B -q -o -DskipTests package -pl bench -am)
 mkdir -p "$here/results"
 out="$here/results/jmh-$(date -u +%Y%m%dT%H%M%SZ).txt"
-{ echo "# $(date -u) $(nproc) cores, $(uname -m), $("$JAVA_HOME/bin/java" -version 2>&1 | head -1)"; } > "$out"
+{
+  echo "# $(date -u '+%F %T UTC'), commit $(cd "$here/.." && git rev-parse --short HEAD)"
+  echo "# machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p'), $(uname -m), loadavg $(cut -d' ' -f1-3 /proc/loadavg) (shared machine: compare scores within one file)"
+  echo "# $("$JAVA_HOME/bin/java" -version 2>&1 | head -1); args: $*"
+} > "$out"
 "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -cp "$here/target/resty4j-bench-0.1.0-SNAPSHOT.jar:$(cat "$here/target/classpath.txt")" \
-  org.openjdk.jmh.Main "$@" | tee -a "$out"
+  org.openjdk.jmh.Main "$@" 2>&1 | tee -a "$out"

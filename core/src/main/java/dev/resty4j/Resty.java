@@ -70,12 +70,13 @@ public final class Resty implements AutoCloseable {
     private final Script initWorker;
     private final Script exitWorker;
     private final dev.resty4j.core.metrics.RestyMetrics metrics;
+    private final dev.resty4j.core.metrics.CosocketMetrics cosocketMetrics;
     private volatile boolean closed;
 
     private Resty(Builder b) throws ScriptException {
         this.ownsVertx = b.vertx == null;
         this.vertx = b.vertx != null ? b.vertx : Vertx.vertx();
-        this.logger = new RestyLogger(b.logLevel);
+        this.logger = new RestyLogger(b.logLevel, List.copyOf(b.errorLogs));
         for (Consumer<LogRecord> s : b.logSinks) {
             logger.addSink(s);
         }
@@ -96,6 +97,7 @@ public final class Resty implements AutoCloseable {
             srv.add(sb.build());
         }
         this.servers = List.copyOf(srv);
+        logger.configure(servers); // location-level error_log destinations
         Map<String, ScriptEngine> eng = new LinkedHashMap<>();
         for (ScriptEngine e : ServiceLoader.load(ScriptEngine.class)) {
             eng.putIfAbsent(e.language(), e);
@@ -106,6 +108,7 @@ public final class Resty implements AutoCloseable {
         this.initWorker = b.initWorker;
         this.exitWorker = b.exitWorker;
         this.metrics = b.metrics;
+        this.cosocketMetrics = new dev.resty4j.core.metrics.CosocketMetrics(metrics);
         compileAll();
         this.pipeline = new RequestPipeline(this);
         int n = b.workers > 0 ? b.workers : Runtime.getRuntime().availableProcessors();
@@ -187,6 +190,11 @@ public final class Resty implements AutoCloseable {
         return metrics;
     }
 
+    /** Where bindings report cosocket operations and pooled connections (to {@link #metrics()}). */
+    public dev.resty4j.core.metrics.CosocketMetrics cosocketMetrics() {
+        return cosocketMetrics;
+    }
+
     /** Wall-clock milliseconds (replaceable for tests: {@link Builder#clock}). */
     public long currentTimeMillis() {
         return clock.getAsLong();
@@ -208,6 +216,9 @@ public final class Resty implements AutoCloseable {
         }
         closed = true;
         InitPhase.exit(this);
+        for (int i = 0; i < workerCount(); i++) {
+            worker(i).close();
+        }
         for (dev.resty4j.spi.RestyExtension ext : dev.resty4j.spi.Extensions.all()) {
             try {
                 ext.close(this);
@@ -218,6 +229,7 @@ public final class Resty implements AutoCloseable {
         if (ownsVertx) {
             vertx.close().await();
         }
+        logger.close();
     }
 
     // ------------------------------------------------------------------ internal, used by hosts and engines
@@ -341,6 +353,21 @@ public final class Resty implements AutoCloseable {
             return declared.orElseGet(() -> System.getenv(name));
         }
 
+        /**
+         * {@code lua_strict_headers on}: invalid header names/values and statuses set by scripts are errors
+         * instead of being escaped as OpenResty does (see {@code HeaderValidation}).
+         */
+        public boolean strictHeaders() {
+            List<String> v = directives.get("lua_strict_headers");
+            return v != null && !v.isEmpty() && v.get(0).equals("on");
+        }
+
+        /** {@code lua_sandbox}: on unless turned off explicitly ({@link Builder#sandbox}). */
+        public boolean sandbox() {
+            List<String> v = directives.get("lua_sandbox");
+            return v == null || v.isEmpty() || !v.get(0).equals("off");
+        }
+
         /** The arguments of an http-level directive kept for engines/bindings, or null. */
         public List<String> directive(String name) {
             return directives.get(name);
@@ -361,6 +388,7 @@ public final class Resty implements AutoCloseable {
         private Script initWorker;
         private Script exitWorker;
         private LogLevel logLevel = LogLevel.ERR;
+        private final List<dev.resty4j.core.log.ErrorLog.Target> errorLogs = new ArrayList<>();
         private LongSupplier clock = System::currentTimeMillis;
         private String defaultType = "text/plain";
         private long clientMaxBodySize = 1024 * 1024;
@@ -437,6 +465,14 @@ public final class Resty implements AutoCloseable {
         public Builder engine(ScriptEngine engine) { engines.add(engine); return this; }
         /** The {@code error_log} level (default {@code error}, as nginx). */
         public Builder logLevel(LogLevel level) { this.logLevel = level; return this; }
+        /**
+         * Adds a main/http-level {@code error_log DESTINATION LEVEL}: a file path (appended to), {@code stderr}
+         * or {@code /dev/null}. With none, lines go to SLF4J at {@link #logLevel}.
+         */
+        public Builder errorLog(String destination, LogLevel level) {
+            errorLogs.add(new dev.resty4j.core.log.ErrorLog.Target(destination, level));
+            return this;
+        }
         /** Receives every error-log line at or above the level (tests, the mock context, the admin page). */
         public Builder logSink(Consumer<LogRecord> sink) { logSinks.add(sink); return this; }
         /** The wall clock in milliseconds ({@code ngx.now}, shared-dict expiry); replace it to fake time in tests. */
@@ -476,6 +512,13 @@ public final class Resty implements AutoCloseable {
             env.put(name, java.util.Optional.of(value));
             return this;
         }
+        /**
+         * {@code lua_sandbox off}: gives scripts the engine's full standard library (files, processes, Java
+         * interop, bytecode, debug). On by default: turn it off only for scripts you fully trust.
+         */
+        public Builder sandbox(boolean on) { return httpDirective("lua_sandbox", List.of(on ? "on" : "off")); }
+        /** {@code lua_strict_headers on}: see {@link Settings#strictHeaders()}. */
+        public Builder strictHeaders(boolean on) { return httpDirective("lua_strict_headers", List.of(on ? "on" : "off")); }
         /** An http-level directive kept for engines and bindings (e.g. {@code lua_regex_match_limit}). */
         public Builder httpDirective(String name, List<String> args) { httpDirectives.put(name, List.copyOf(args)); return this; }
         /** An http-level directive claimed by a {@link dev.resty4j.spi.RestyExtension} (e.g. an {@code upstream} block). */

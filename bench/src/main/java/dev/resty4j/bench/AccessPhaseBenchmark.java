@@ -1,9 +1,7 @@
 package dev.resty4j.bench;
 
 import dev.resty4j.Resty;
-import dev.resty4j.core.request.Headers;
 import dev.resty4j.core.request.RequestContext;
-import dev.resty4j.core.request.ResponseSink;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -17,7 +15,6 @@ import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
@@ -33,7 +30,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Warmup(iterations = 3, time = 3)
 @Measurement(iterations = 5, time = 3)
 @Fork(1)
-public class AccessPhaseBenchmark {
+public class AccessPhaseBenchmark extends PipelineBenchmark {
 
     static final String ACCESS = """
             local h = ngx.req.get_headers()
@@ -45,7 +42,12 @@ public class AccessPhaseBenchmark {
             ngx.header["X-RateLimit-Count"] = n
             """;
 
-    private Resty resty;
+    private static final String[] HEADERS = {"User-Agent", "bench", "X-Api-Key", "k", "X-Client-Id", "c"};
+
+    @Override
+    protected String[] headers() {
+        return HEADERS;
+    }
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
@@ -53,13 +55,6 @@ public class AccessPhaseBenchmark {
                 .location("/api/", l -> l.accessByLua(ACCESS).contentByLua("ngx.print('ok')"))
                 .build();
     }
-
-    @TearDown(Level.Trial)
-    public void tearDown() {
-        resty.close();
-    }
-
-    static final int BATCH = 256;
 
     /**
      * Throughput: a batch of requests dispatched at once (as an event loop hands them over), each on its
@@ -84,66 +79,12 @@ public class AccessPhaseBenchmark {
     @Benchmark
     @OperationsPerInvocation(BATCH)
     public Object inOneFiber() throws Exception {
-        CompletableFuture<Object> finished = new CompletableFuture<>();
-        var worker = resty.worker(0);
-        worker.spawn(() -> {
-            for (int i = 0; i < BATCH; i++) {
-                RequestContext req = request();
-                done(req);
-                req.worker(worker);
-                resty.pipeline().process(req, resty.servers().get(0));
-            }
-            finished.complete(null);
-        });
-        return finished.get();
+        return batchInOneFiber();
     }
 
     /** Latency of one request alone: dispatch to a fiber and wait for its response (two thread wake-ups). */
     @Benchmark
     public Object singleRequestLatency() throws Exception {
-        RequestContext req = request();
-        CompletableFuture<Integer> done = done(req);
-        resty.pipeline().dispatch(req, resty.servers().get(0));
-        return done.get();
-    }
-
-    private RequestContext request() {
-        Headers h = new Headers(4);
-        h.add("Host", "localhost");
-        h.add("User-Agent", "bench");
-        h.add("X-Api-Key", "k");
-        h.add("X-Client-Id", "c");
-        RequestContext req = resty.newRequest(h);
-        req.method("GET");
-        req.requestUri("/api/x");
-        req.uri("/api/x");
-        return req;
-    }
-
-    private static CompletableFuture<Integer> done(RequestContext req) {
-        CompletableFuture<Integer> done = new CompletableFuture<>();
-        req.sink(new ResponseSink() {
-            int status;
-
-            @Override
-            public void sendHead(int s, Headers headers, long contentLength) {
-                status = s;
-            }
-
-            @Override
-            public void write(byte[] data) {
-            }
-
-            @Override
-            public void end(byte[] last) {
-                done.complete(status);
-            }
-
-            @Override
-            public void abort() {
-                done.complete(-1);
-            }
-        });
-        return done;
+        return dispatchOne();
     }
 }

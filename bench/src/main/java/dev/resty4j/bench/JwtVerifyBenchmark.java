@@ -1,15 +1,11 @@
 package dev.resty4j.bench;
 
 import dev.resty4j.Resty;
-import dev.resty4j.core.request.Headers;
-import dev.resty4j.core.request.RequestContext;
-import dev.resty4j.core.request.ResponseSink;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.Signature;
 import java.util.Base64;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -25,7 +21,6 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
@@ -41,7 +36,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Warmup(iterations = 3, time = 3)
 @Measurement(iterations = 5, time = 3)
 @Fork(1)
-public class JwtVerifyBenchmark {
+public class JwtVerifyBenchmark extends PipelineBenchmark {
 
     static final String SECRET = "bench-secret-0123456789abcdef0123456789";
 
@@ -55,13 +50,15 @@ public class JwtVerifyBenchmark {
             ngx.req.set_header("X-User-Id", obj.payload.sub)
             """;
 
-    static final int BATCH = 256;
-
     @Param({"HS256", "RS256"})
     public String alg;
 
-    private Resty resty;
-    private String authorization;
+    private String[] headers;
+
+    @Override
+    protected String[] headers() {
+        return headers;
+    }
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
@@ -86,86 +83,25 @@ public class JwtVerifyBenchmark {
             key = "-----BEGIN PUBLIC KEY-----\n" + Base64.getMimeEncoder().encodeToString(kp.getPublic().getEncoded())
                     + "\n-----END PUBLIC KEY-----\n";
         }
-        authorization = "Bearer " + input + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(signature);
+        headers = new String[] {"Authorization", "Bearer " + input + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(signature)};
         resty = Resty.builder().workers(2)
                 .initByLua("JWT_KEY = [==[" + key + "]==]")
                 .location("/api/", l -> l.accessByLua(ACCESS).contentByLua("ngx.print(ngx.var.http_x_user_id)"))
                 .build();
-        int status = once();
+        int status = dispatchOne();
         if (status != 200) {
             throw new IllegalStateException("the verification script answered " + status + " (is bindings-jwt on the class path?)");
         }
-    }
-
-    @TearDown(Level.Trial)
-    public void tearDown() {
-        resty.close();
     }
 
     /** Requests through one fiber back to back; the score is the cost of one request with a verification. */
     @Benchmark
     @OperationsPerInvocation(BATCH)
     public Object verifyInAccessPhase() throws Exception {
-        CompletableFuture<Object> finished = new CompletableFuture<>();
-        var worker = resty.worker(0);
-        worker.spawn(() -> {
-            for (int i = 0; i < BATCH; i++) {
-                RequestContext req = request();
-                done(req);
-                req.worker(worker);
-                resty.pipeline().process(req, resty.servers().get(0));
-            }
-            finished.complete(null);
-        });
-        return finished.get();
-    }
-
-    private int once() throws Exception {
-        RequestContext req = request();
-        CompletableFuture<Integer> done = done(req);
-        resty.pipeline().dispatch(req, resty.servers().get(0));
-        return done.get();
+        return batchInOneFiber();
     }
 
     private static String b64(String json) {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(json.getBytes(StandardCharsets.UTF_8));
-    }
-
-    private RequestContext request() {
-        Headers h = new Headers(3);
-        h.add("Host", "localhost");
-        h.add("Authorization", authorization);
-        RequestContext req = resty.newRequest(h);
-        req.method("GET");
-        req.requestUri("/api/x");
-        req.uri("/api/x");
-        return req;
-    }
-
-    private static CompletableFuture<Integer> done(RequestContext req) {
-        CompletableFuture<Integer> done = new CompletableFuture<>();
-        req.sink(new ResponseSink() {
-            int status;
-
-            @Override
-            public void sendHead(int s, Headers headers, long contentLength) {
-                status = s;
-            }
-
-            @Override
-            public void write(byte[] data) {
-            }
-
-            @Override
-            public void end(byte[] last) {
-                done.complete(status);
-            }
-
-            @Override
-            public void abort() {
-                done.complete(-1);
-            }
-        });
-        return done;
     }
 }

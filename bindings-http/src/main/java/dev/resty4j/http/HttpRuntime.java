@@ -53,6 +53,7 @@ public final class HttpRuntime {
         this.connector = new Connector(resty.vertx(), agent, resolver, resty.workerCount(),
                 SocketSettings.of(resty, null).poolSize());
         this.client = new HttpClientApi(connector);
+        resty.cosocketMetrics().idleConnections("http", connector::idleConnections);
         Map<String, Upstream> ups = new LinkedHashMap<>();
         for (UpstreamConfig u : config.upstreams().values()) {
             ups.put(u.name(), new Upstream(u, resty.workerCount()));

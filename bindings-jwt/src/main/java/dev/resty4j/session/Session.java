@@ -219,7 +219,12 @@ final class Session implements NativeHandle {
         if (!exists) {
             return "unable to touch nonexistent session";
         }
-        touched = now();
+        long now = now();
+        touched = now;
+        if (serverStorage()) {
+            // the stored entry lives as long as the cookie now does, or a touched session would lose its data
+            dict().expire(storeKey(id), lifetime(now));
+        }
         return writeCookie(req);
     }
 
@@ -319,10 +324,13 @@ final class Session implements NativeHandle {
     // ------------------------------------------------------------------ cookie
 
     private boolean serverStorage() {
-        return cfg.storage().equals("shm");
+        return !cfg.storage().equals("cookie");
     }
 
     private SharedDict dict() {
+        if (cfg.storage().equals("redis")) {
+            return SessionStores.redis(resty, cfg.redisEndpoint(), cfg.redisTimeoutMs());
+        }
         SharedDict d = resty.sharedDict(cfg.shmZone());
         if (d == null) {
             throw new NgxApiException("resty.session: shm storage needs 'lua_shared_dict " + cfg.shmZone() + " SIZE;'");
@@ -331,7 +339,7 @@ final class Session implements NativeHandle {
     }
 
     private String storeKey(byte[] sid) {
-        return cfg.shmPrefix() + ":" + Base64Codec.encodeBase64Url(new String(sid, StandardCharsets.ISO_8859_1));
+        return cfg.storePrefix() + ":" + Base64Codec.encodeBase64Url(new String(sid, StandardCharsets.ISO_8859_1));
     }
 
     /** Seconds until the first timeout ends the session. */
@@ -376,7 +384,7 @@ final class Session implements NativeHandle {
         String cookie = cfg.cookieName() + "=" + Base64Codec.encodeBase64Url(new String(value, StandardCharsets.ISO_8859_1))
                 + attributes(false, remember ? remaining(now()) : -1, req);
         if (cookie.length() > MAX_COOKIE) {
-            return "session cookie too big (" + cookie.length() + " bytes): store less data or use storage = \"shm\"";
+            return "session cookie too big (" + cookie.length() + " bytes): store less data or use storage = \"shm\" or \"redis\"";
         }
         setCookie(req, cookie);
         return null;

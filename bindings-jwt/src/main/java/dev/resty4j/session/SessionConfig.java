@@ -1,6 +1,7 @@
 package dev.resty4j.session;
 
 import dev.resty4j.core.api.NgxApiException;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -8,22 +9,35 @@ import java.util.Map;
  *
  * @param secret         the configured secret's bytes, or null for the instance's random secret
  * @param cookieSecure   null: {@code Secure} on https requests only
- * @param storage        {@code cookie} (default) or {@code shm}
+ * @param storage        {@code cookie} (default), {@code shm} or {@code redis}
+ * @param shmZone        the dict of {@code shm} storage ({@code shm.zone})
+ * @param storePrefix    the key prefix of server-side storage ({@code shm.prefix} or {@code redis.prefix})
+ * @param redisEndpoint  {@code HOST:PORT} of {@code redis} storage ({@code redis.host}, {@code redis.port})
+ * @param redisTimeoutMs the longest of {@code redis.connect_timeout/send_timeout/read_timeout}
  */
 record SessionConfig(byte[] secret, String audience, String subject, boolean remember,
                      String cookieName, String cookiePath, String cookieDomain, boolean cookieHttpOnly,
                      Boolean cookieSecure, String cookieSameSite,
                      long idlingTimeout, long rollingTimeout, long absoluteTimeout,
                      long rememberRollingTimeout, long rememberAbsoluteTimeout, long staleTtl,
-                     String storage, String shmZone, String shmPrefix) {
+                     String storage, String shmZone, String storePrefix, String redisEndpoint, long redisTimeoutMs) {
+
+    /** lua-resty-session's redis options that a {@code HOST:PORT} endpoint cannot carry. */
+    private static final List<String> REDIS_UNSUPPORTED = List.of("socket", "username", "password", "database", "ssl",
+            "nodes", "sentinels");
 
     static SessionConfig of(Map<?, ?> c) {
         String storage = str(c, "storage", "cookie");
-        if (!storage.equals("cookie") && !storage.equals("shm")) {
-            throw new NgxApiException("unsupported session storage: " + storage
-                    + " (resty4j supports cookie and shm; redis is not available yet)");
+        if (!storage.equals("cookie") && !storage.equals("shm") && !storage.equals("redis")) {
+            throw new NgxApiException("unsupported session storage: " + storage + " (resty4j supports cookie, shm and redis)");
         }
         Map<?, ?> shm = c.get("shm") instanceof Map<?, ?> m ? m : Map.of();
+        Map<?, ?> redis = c.get("redis") instanceof Map<?, ?> m ? m : Map.of();
+        for (String k : REDIS_UNSUPPORTED) {
+            if (storage.equals("redis") && redis.get(k) != null) {
+                throw new NgxApiException("unsupported session redis option: " + k + " (resty4j supports host, port, prefix and timeouts)");
+            }
+        }
         String sameSite = str(c, "cookie_same_site", "Lax");
         if (!sameSite.matches("Strict|Lax|None|Default")) {
             throw new NgxApiException("invalid cookie_same_site: " + sameSite);
@@ -47,7 +61,10 @@ record SessionConfig(byte[] secret, String audience, String subject, boolean rem
                 num(c, "stale_ttl", 10),
                 storage,
                 str(shm, "zone", "sessions"),
-                str(shm, "prefix", "sessions"));
+                str(storage.equals("redis") ? redis : shm, "prefix", "sessions"),
+                str(redis, "host", "127.0.0.1") + ":" + num(redis, "port", 6379),
+                Math.max(num(redis, "connect_timeout", 1000), Math.max(num(redis, "send_timeout", 1000),
+                        num(redis, "read_timeout", 1000))));
     }
 
     private static String str(Map<?, ?> c, String k, String dflt) {

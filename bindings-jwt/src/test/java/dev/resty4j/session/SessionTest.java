@@ -157,6 +157,22 @@ class SessionTest {
     }
 
     @Test
+    void touchingAStoredSessionKeepsItsStoredDataAlive() throws Exception {
+        try (RestyTester t = RestyTester.builder(app("storage = 'shm', idling_timeout = 60, stale_ttl = 1"))
+                .withFakeClock().build()) {
+            String cookie = cookie(t.get("/login?user=bob").run());
+            for (int i = 0; i < 5; i++) {
+                t.clock().advance(Duration.ofSeconds(50));
+                MockResponse r = t.get("/start").header("Cookie", cookie).run();
+                assertThat(r.body()).isEqualTo("true true bob\n");
+                cookie = cookie(r);
+            }
+            // 250 s after login: the stored entry (first stored for 61 s) was extended by every touch
+            assertThat(t.get("/me").header("Cookie", cookie).run().body()).isEqualTo("user=bob subject=bob\n");
+        }
+    }
+
+    @Test
     void everySaveRotatesTheId() throws Exception {
         try (RestyTester t = RestyTester.of(app("").location("/id", l -> l.contentByLua("""
                 local session = require("resty.session").open()
@@ -229,15 +245,25 @@ class SessionTest {
     }
 
     @Test
-    void rememberMakesAPersistentCookieAndRedisIsRefusedClearly() throws Exception {
+    void rememberMakesAPersistentCookieAndUnavailableStoragesAreRefusedClearly() throws Exception {
         try (RestyTester t = RestyTester.of(app("remember = true, cookie_secure = true, cookie_same_site = 'Strict'")
                 .location("/redis", l -> l.contentByLua("""
-                        ngx.say(pcall(require("resty.session").new, { storage = "redis" }))
+                        -- this module's tests run without resty4j-bindings-redis (examples' SessionRedisExampleTest has it)
+                        ngx.say(pcall(function()
+                            local s = require("resty.session").new({ storage = "redis" })
+                            s:set("user", "a")
+                            return s:save()
+                        end))
+                        ngx.say(pcall(require("resty.session").new, { storage = "memcached" }))
+                        ngx.say(pcall(require("resty.session").new, { storage = "redis", redis = { password = "x" } }))
                         """)))) {
             String setCookie = t.get("/login?user=a").run().headers("Set-Cookie").get(0);
             // a persistent cookie, until the remember rolling timeout (which comes before the absolute one)
             assertThat(setCookie).contains("; SameSite=Strict; Secure; HttpOnly; Expires=").contains("; Max-Age=604800");
-            assertThat(t.get("/redis").run().body()).contains("false").contains("unsupported session storage: redis");
+            assertThat(t.get("/redis").run().body().split("\n")).satisfiesExactly(
+                    l -> assertThat(l).startsWith("false").contains("storage \"redis\" needs resty4j-bindings-redis"),
+                    l -> assertThat(l).startsWith("false").contains("unsupported session storage: memcached"),
+                    l -> assertThat(l).startsWith("false").contains("unsupported session redis option: password"));
         }
     }
 }

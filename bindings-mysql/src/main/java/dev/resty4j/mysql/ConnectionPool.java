@@ -164,6 +164,17 @@ final class ConnectionPool {
         }
     }
 
+    /** Closes every idle connection (the instance is closing); connections in use close when released. */
+    void closeIdle() {
+        java.util.List<MysqlConnection> all;
+        synchronized (this) {
+            all = new java.util.ArrayList<>(idle);
+            idle.clear();
+            all.forEach(this::cancelIdleTimer);
+        }
+        all.forEach(MysqlConnection::close);
+    }
+
     private void expire(MysqlConnection c) {
         boolean wasIdle;
         synchronized (this) {

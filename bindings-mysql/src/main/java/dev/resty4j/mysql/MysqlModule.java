@@ -50,7 +50,14 @@ public final class MysqlModule implements NativeModule {
                 Map.entry("execute", (call, a) -> session(call, a).execute(arg(a, 1), params(a))));
     }
 
+    /** The functions that talk to the server or its pool: counted per name for the metrics. */
+    private static final java.util.Set<String> OPERATIONS =
+            java.util.Set.of("connect", "set_keepalive", "close", "send_query", "query", "prepare", "execute");
+
     private static MysqlSession session(NativeCall call, Object[] a) {
+        if (OPERATIONS.contains(call.functionName())) {
+            call.resty().cosocketMetrics().operation("mysql", call.functionName());
+        }
         if (a.length > 0 && a[0] instanceof MysqlSession s) {
             return s;
         }

@@ -25,7 +25,20 @@ public final class MysqlPools {
     }
 
     static MysqlPools of(Worker worker) {
-        return BY_WORKER.computeIfAbsent(worker, w -> new MysqlPools());
+        return BY_WORKER.computeIfAbsent(worker, w -> {
+            MysqlPools p = new MysqlPools();
+            w.resty().cosocketMetrics().idleConnections("mysql", p::idleConnections);
+            return p;
+        });
+    }
+
+    /** Idle connections of this worker's pools (the metrics' pool gauge). */
+    private int idleConnections() {
+        int n = 0;
+        for (ConnectionPool p : pools.values()) {
+            n += p.idleCount();
+        }
+        return n;
     }
 
     /**
@@ -38,6 +51,20 @@ public final class MysqlPools {
             int size = o.poolSize() != null ? o.poolSize() : o.backlog() != null ? defaultSize : -1;
             return new ConnectionPool(worker.resty().vertx(), size, o.backlog() != null ? o.backlog() : -1);
         });
+    }
+
+    /**
+     * Closes the idle connections of the instance's workers: with a Vert.x that outlives the instance (a
+     * reload, or an embedding service's own Vert.x) they would otherwise stay open until the server drops
+     * them.
+     */
+    static void close(dev.resty4j.Resty resty) {
+        for (int i = 0; i < resty.workerCount(); i++) {
+            MysqlPools p = BY_WORKER.remove(resty.worker(i));
+            if (p != null) {
+                p.pools.values().forEach(ConnectionPool::closeIdle);
+            }
+        }
     }
 
     /** Open physical MySQL connections in this JVM (in use or idle, every worker and pool). */

@@ -118,6 +118,26 @@ class MysqlPoolTest {
     }
 
     @Test
+    void closingTheInstanceClosesItsIdleConnectionsWhileVertxLivesOn() throws Exception {
+        io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
+        int before = MysqlPools.openConnections();
+        try {
+            RestyTester t = RestyTester.of(Resty.builder().vertx(vertx).workers(1).location("/t", l -> l.contentByLua("""
+                    local db = require("resty.mysql"):new()
+                    assert(db:connect{ %s, pool = "retired" })
+                    ngx.say(db:set_keepalive(60000, 10))
+                    """.formatted(MariaDb.OPTS))));
+            assertThat(t.get("/t").run().body()).isEqualTo("1\n");
+            assertThat(MysqlPools.openConnections()).isEqualTo(before + 1);
+            // as after a reload: the old instance goes, the shared Vert.x stays
+            t.close();
+            PoolTestSupport.await(() -> MysqlPools.openConnections() == before, "the idle connection is closed");
+        } finally {
+            vertx.close().await();
+        }
+    }
+
+    @Test
     void connectionsLeftOpenCloseWhenTheRequestEnds() throws Exception {
         int before = MysqlPools.openConnections();
         try (RestyTester t = tester("""

@@ -30,12 +30,33 @@ final class RedisBinding {
     private final Map<String, Redis> clients = new ConcurrentHashMap<>();
     private final Map<Worker, WorkerPools> pools = new ConcurrentHashMap<>();
 
-    private RedisBinding(Vertx vertx) {
+    private final dev.resty4j.core.metrics.CosocketMetrics metrics;
+
+    private RedisBinding(Vertx vertx, dev.resty4j.core.metrics.CosocketMetrics metrics) {
         this.vertx = vertx;
+        this.metrics = metrics;
     }
 
     static RedisBinding of(Resty resty) {
-        return ALL.computeIfAbsent(resty, r -> new RedisBinding(r.vertx()));
+        return ALL.computeIfAbsent(resty, r -> {
+            RedisBinding b = new RedisBinding(r.vertx(), r.cosocketMetrics());
+            r.cosocketMetrics().idleConnections("redis", b::idleConnections);
+            return b;
+        });
+    }
+
+    /** Idle pooled connections of every worker (the metrics' pool gauge). */
+    int idleConnections() {
+        int n = 0;
+        for (WorkerPools p : pools.values()) {
+            n += p.idleCount();
+        }
+        return n;
+    }
+
+    /** Counts a {@code resty.redis} operation for the metrics. */
+    void counted(String operation) {
+        metrics.operation("redis", operation);
     }
 
     /** Releases the instance's pooled connections and clients (called when it closes). */

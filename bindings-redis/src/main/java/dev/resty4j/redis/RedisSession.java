@@ -131,6 +131,7 @@ public final class RedisSession implements NativeHandle {
      * was opened), else opens one, within the connect timeout. Returns 1, or nil and the error.
      */
     public Future<Object> connect(String host, int port, ConnectOptions opts) {
+        binding.counted("connect");
         if (conn != null) {
             // a cosocket connect on a connected object closes the old connection first
             closeConn();
@@ -259,6 +260,7 @@ public final class RedisSession implements NativeHandle {
 
     /** Any Redis command ({@code red:get(k)}, {@code red:client("setname", n)}, …). */
     public Future<Object> command(String name, Object[] args) {
+        binding.counted("command");
         String cmd = name.toLowerCase(Locale.ROOT);
         switch (cmd) {
             case "multi" -> inMulti = true;
@@ -385,6 +387,7 @@ public final class RedisSession implements NativeHandle {
 
     /** Sends the queued commands at once; replies come back as one list ({@code {false, err}} for errors). */
     public Future<Object> commitPipeline() {
+        binding.counted("commit_pipeline");
         List<Request> reqs = pipeline;
         if (reqs == null) {
             return Future.succeededFuture(NativeResult.error("no pipeline"));
@@ -576,6 +579,7 @@ public final class RedisSession implements NativeHandle {
      * afterwards. Refused in subscribe mode ("subscribed state") and inside MULTI ("in transaction").
      */
     public Object setKeepalive(Long maxIdleMs, Integer poolSize) {
+        binding.counted("set_keepalive");
         if (subscribed) {
             return NativeResult.error("subscribed state");
         }
@@ -610,6 +614,7 @@ public final class RedisSession implements NativeHandle {
     }
 
     public Object close() {
+        binding.counted("close");
         if (conn == null) {
             return NativeResult.error(CosocketErrors.CLOSED);
         }

@@ -53,7 +53,7 @@ import java.util.concurrent.TimeUnit;
  * request is suspended and the worker serves others; elsewhere (init, header/body filters, log) the
  * worker waits, bounded by the timeout.
  */
-final class RedisSharedDict implements SharedDict {
+final class RedisSharedDict implements SharedDict, AutoCloseable {
 
     static final long DEFAULT_TIMEOUT_MS = 1000;
 
@@ -107,7 +107,8 @@ final class RedisSharedDict implements SharedDict {
         return new RedisSharedDict(name, size, endpoint, timeout, pool, vertx);
     }
 
-    void close() {
+    @Override
+    public void close() {
         client.close();
     }
 

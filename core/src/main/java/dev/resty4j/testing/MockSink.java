@@ -40,9 +40,6 @@ final class MockSink implements ResponseSink {
         for (Headers.Field f : responseHeaders) {
             headers.add(f.name(), f.value());
         }
-        if (!headers.contains("Server")) {
-            headers.add("Server", "resty4j");
-        }
         if (contentLength >= 0) {
             headers.set("Content-Length", Long.toString(contentLength));
         } else if (contentLength == -1) {

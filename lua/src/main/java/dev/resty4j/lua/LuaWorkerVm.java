@@ -1,13 +1,18 @@
 package dev.resty4j.lua;
 
+import dev.resty4j.Location;
 import dev.resty4j.Phase;
+import dev.resty4j.core.engine.LimitExceededException;
+import dev.resty4j.core.engine.ScriptLimits;
 import dev.resty4j.core.engine.CompiledScript;
 import dev.resty4j.core.engine.ScriptError;
 import dev.resty4j.core.engine.WorkerVm;
 import dev.resty4j.core.request.RequestContext;
 import dev.resty4j.core.worker.Fiber;
 import dev.resty4j.core.worker.Worker;
+import dev.resty4j.lua.lib.AllocationLimits;
 import dev.resty4j.lua.lib.Coroutines;
+import dev.resty4j.lua.lib.ErrorLevels;
 import dev.resty4j.lua.lib.Lua51Compat;
 import dev.resty4j.lua.lib.NativeModules;
 import dev.resty4j.lua.lib.NgxBaseLib;
@@ -49,10 +54,14 @@ public final class LuaWorkerVm implements WorkerVm {
     private final Map<Prototype, LuaClosure> closures = new IdentityHashMap<>();
     private final Coroutines coroutines;
     private Object[] phaseArgs;
+    private final LuaHooks hooks;
+    private final Map<Location, ScriptLimits> limitsByLocation = new IdentityHashMap<>();
+    private ScriptLimits httpLimits;
 
     LuaWorkerVm(Worker worker) {
         this.worker = worker;
         this.globals = new Globals();
+        this.hooks = LuaHooks.install(globals);
         this.ngx = new LuaTable();
         Lua51Compat.install(this, globals);
         this.coroutines = Coroutines.install(this, globals);
@@ -75,6 +84,8 @@ public final class LuaWorkerVm implements WorkerVm {
         NativeModules.install(this, globals.get("package").get("preload").checktable());
         RestyModules.install(this, globals);
         NgxSemaphoreLib.install(this, globals);
+        AllocationLimits.install(this, globals);
+        ErrorLevels.install(this, globals);
     }
 
     public Worker worker() {
@@ -127,28 +138,92 @@ public final class LuaWorkerVm implements WorkerVm {
         Object[] savedArgs = phaseArgs;
         phaseArgs = args;
         try {
-            Varargs r = fn.invoke(LuaValue.NONE);
-            if (req.phase() == Phase.SET) {
+            Varargs r = runHandler(req, null, fn, LuaValue.NONE);
+            if (r != null && req.phase() == Phase.SET) {
                 LuaValue v = r.arg1();
                 return v.isnil() ? "" : LuaValues.scalar(v);
             }
             return null;
-        } catch (LuaExit e) {
-            return null;
-        } catch (LuaError e) {
-            if (isExit(e)) {
-                return null;
-            }
-            throw scriptError(e);
-        } catch (StackOverflowError e) {
-            throw new ScriptError(script.script().chunkName() + ": stack overflow", "");
         } finally {
             phaseArgs = savedArgs;
         }
     }
 
-    /** Converts a LuaJ error into the core's script error, with Lua's message text. */
-    public static ScriptError scriptError(LuaError e) {
+    /**
+     * Runs a handler's Lua function (a phase script, a timer callback, a light thread's body) on a fresh call
+     * stack under the budget of its location ({@link ScriptLimits}).
+     *
+     * @param what names the handler in budget errors when it is not the request's phase (e.g. "timer callback")
+     * @return the function's results, or null when it ended with {@code ngx.exit} (or was killed)
+     * @throws ScriptError for a runtime error, with Lua's message and traceback
+     */
+    public Varargs runHandler(RequestContext req, String what, LuaValue fn, Varargs args) {
+        Object saved = hooks.enter(new ScriptBudget(limits(req), () -> where(req, what)));
+        try {
+            return fn.invoke(args);
+        } catch (LuaError e) {
+            if (isExit(e)) {
+                return null;
+            }
+            throw scriptError(e);
+        } catch (LimitExceededException e) {
+            throw new ScriptError(e.getMessage(), "");
+        } catch (StackOverflowError e) {
+            // the call-depth bound (LuaHooks.MAX_DEPTH) normally comes first; Java code in between can still overflow
+            throw new ScriptError(where(req, what) + ": stack overflow", "");
+        } finally {
+            hooks.leave(saved);
+        }
+    }
+
+    /** The limits of the request's location (cached per location: this runs for every phase). */
+    private ScriptLimits limits(RequestContext req) {
+        Location loc = req == null ? null : req.location();
+        if (loc == null) {
+            if (httpLimits == null) {
+                httpLimits = ScriptLimits.of(worker.resty().settings(), null);
+            }
+            return httpLimits;
+        }
+        ScriptLimits l = limitsByLocation.get(loc);
+        if (l == null) {
+            l = ScriptLimits.of(worker.resty().settings(), loc);
+            limitsByLocation.put(loc, l);
+        }
+        return l;
+    }
+
+    private static String where(RequestContext req, String what) {
+        Phase phase = req == null ? null : req.phase();
+        String handler = what != null ? what : phase == null ? "handler" : phase.phaseName() + "_by_lua";
+        Location loc = req == null ? null : req.location();
+        return loc == null ? handler : handler + " of location \"" + loc.path() + "\"";
+    }
+
+    public LuaHooks hooks() {
+        return hooks;
+    }
+
+    /** The budget of the running handler (for the calls that allocate much), or null. */
+    public ScriptBudget budget() {
+        return hooks.budget();
+    }
+
+    /**
+     * Converts a LuaJ error into the core's script error, with Lua's message text and, when it was raised in
+     * this VM's Lua code, the traceback taken where it was raised.
+     */
+    public ScriptError scriptError(LuaError e) {
+        ScriptError plain = plainScriptError(e);
+        if (!plain.traceback().isEmpty()) {
+            return plain;
+        }
+        Traceback t = hooks.tracebackOf(plain.getMessage());
+        return t == null ? plain : new ScriptError(plain.getMessage(), t.render(), e);
+    }
+
+    /** Converts a LuaJ error into the core's script error, with Lua's message text (no traceback). */
+    public static ScriptError plainScriptError(LuaError e) {
         LuaValue obj = e.getMessageObject();
         String msg;
         if (obj != null && !obj.isnil() && !obj.isstring()) {
@@ -192,18 +267,23 @@ public final class LuaWorkerVm implements WorkerVm {
     }
 
     /**
-     * A fiber's own VM state is its phase arguments (its running coroutine lives in the fiber itself, see
-     * {@link Coroutines}).
+     * A fiber's own VM state is its phase arguments and its call stack (its running coroutine lives in the
+     * fiber itself, see {@link Coroutines}).
      */
     @Override
     public Object suspendFiber() {
-        return phaseArgs;
+        return new FiberState(phaseArgs, hooks.suspend());
     }
 
     @Override
     public void resumeFiber(Object state) {
-        phaseArgs = (Object[]) state;
+        FiberState s = (FiberState) state;
+        phaseArgs = s.phaseArgs();
+        hooks.resume(s.stack());
     }
+
+    /** What a suspended fiber takes along: its phase arguments and its Lua call stack (with its budget). */
+    private record FiberState(Object[] phaseArgs, Object stack) {}
 
     @Override
     public void close() {

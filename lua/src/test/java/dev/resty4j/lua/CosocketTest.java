@@ -410,6 +410,28 @@ class CosocketTest {
     // ------------------------------------------------------------------ pools
 
     @Test
+    void closingTheInstanceClosesItsPooledConnections() throws Exception {
+        Counter counter = new Counter();
+        int port = server(counter.track(s -> s.handler(b -> s.write(b)))).actualPort();
+        Resty resty = Resty.builder().vertx(vertx).workers(1).location("/t", l -> l.contentByLua("""
+                local sock = ngx.socket.tcp()
+                assert(sock:connect("127.0.0.1", %d))
+                ngx.say(sock:setkeepalive())
+                """.formatted(port))).build();
+        HttpServer http = vertx.createHttpServer().requestHandler(resty.handler()).listen(0, "127.0.0.1").await();
+        try {
+            base = "http://127.0.0.1:" + http.actualPort();
+            assertThat(get("/t")).isEqualTo("1\n");
+            counter.awaitOpen(1);
+        } finally {
+            http.close().await();
+        }
+        // A reload retires the old instance while Vert.x lives on: its idle pooled connections must go too.
+        resty.close();
+        counter.awaitNoneOpen();
+    }
+
+    @Test
     void setkeepaliveReusesTheConnectionAndCountsReuses() throws Exception {
         Counter counter = new Counter();
         int port = server(counter.track(s -> s.handler(b -> s.write(b)))).actualPort();

@@ -41,6 +41,10 @@ final class LuaServer implements AutoCloseable {
         return new LuaServer(b -> b.location("/t", l -> l.contentByLua(lua)));
     }
 
+    int port() {
+        return server.actualPort();
+    }
+
     HttpResponse<String> get(String path) throws Exception {
         HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.actualPort() + path))
                 .timeout(Duration.ofSeconds(20)).build();

@@ -42,6 +42,7 @@ class RestyTesterParityTest {
             Req.get("/missing"),
             Req.get("/err"),
             Req.get("/stream"),
+            Req.get("/noserver"),
             new Req("POST", "/echo", "y".repeat(100), null, null));
 
     /** Two instances built from this are identical, so shared-dict state evolves the same way in both. */
@@ -52,6 +53,7 @@ class RestyTesterParityTest {
                         ngx.header['X-Trace'] = ngx.var.http_x_trace
                         ngx.say('hello, ', ngx.var.arg_name)
                         """))
+                .location("/noserver", l -> l.headerFilterByLua("ngx.header['Server'] = nil").contentByLua("ngx.say('x')"))
                 .location("/admin", l -> l
                         .accessByLua("ngx.header['Retry-After'] = '30' return ngx.exit(403)")
                         .contentByLua("ngx.say('unreachable')"))
@@ -121,7 +123,9 @@ class RestyTesterParityTest {
                     .isEqualTo(viaServer.get(i));
         }
         // The mix covers what it claims to cover.
-        assertThat(viaServer).extracting(Seen::status).containsExactly(200, 403, 200, 200, 200, 200, 404, 500, 200, 413);
+        assertThat(viaServer).extracting(Seen::status).containsExactly(200, 403, 200, 200, 200, 200, 404, 500, 200, 200, 413);
+        assertThat(viaServer.get(9).headers()).doesNotContainKey("server");
+        assertThat(viaServer.get(0).headers()).containsEntry("server", List.of("resty4j"));
         assertThat(viaServer.get(3).body()).isEqualTo("{\"n\":2}");
         assertThat(viaServer.get(4).headers()).containsEntry("x-body-length", List.of("9"));
         assertThat(viaServer.get(8).headers()).containsEntry("transfer-encoding", List.of("chunked"));

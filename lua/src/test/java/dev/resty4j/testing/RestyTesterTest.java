@@ -41,6 +41,20 @@ class RestyTesterTest {
     }
 
     @Test
+    void serverHeaderIsAddedUnlessAScriptOrMoreClearHeadersRemovedIt() throws Exception {
+        try (RestyTester t = RestyTester.of(Resty.builder()
+                .location("= /default", l -> l.contentByLua("ngx.say('x')"))
+                .location("= /filtered", l -> l.headerFilterByLua("ngx.header['Server'] = nil").contentByLua("ngx.say('x')"))
+                .location("= /cleared", l -> l.clearHeader("Server").contentByLua("ngx.say('x')"))
+                .location("= /own", l -> l.contentByLua("ngx.header.server = 'edge' ngx.say('x')")))) {
+            assertThat(t.get("/default").run().header("Server")).isEqualTo("resty4j");
+            assertThat(t.get("/filtered").run().header("Server")).isNull();
+            assertThat(t.get("/cleared").run().header("Server")).isNull();
+            assertThat(t.get("/own").run().header("Server")).isEqualTo("edge");
+        }
+    }
+
+    @Test
     void unknownLocationIs404() throws Exception {
         try (RestyTester t = RestyTester.of(Resty.builder().location("= /only", l -> l.contentByLua("ngx.say('x')")))) {
             MockResponse r = t.get("/other").run();

@@ -21,10 +21,18 @@ import java.util.function.Consumer;
  */
 public final class RestyServer implements AutoCloseable {
 
+    /** Keys of shared random ports (see {@link #listen}), distinct per server block in this JVM. */
+    private static final java.util.concurrent.atomic.AtomicInteger RANDOM_PORT_KEYS = new java.util.concurrent.atomic.AtomicInteger();
+
     private final Vertx vertx;
     private final boolean ownsVertx;
     private final ReloadableResty resty;
+    /** The first listener of each server block (its port is the block's). */
     private final List<HttpServer> servers = new ArrayList<>();
+    /** Every listener created here (the extra per-event-loop ones are in {@link #deployments}). */
+    private final List<HttpServer> listeners = new ArrayList<>();
+    /** The verticles holding the extra listeners, one per further worker. */
+    private final List<String> deployments = new ArrayList<>();
 
     private RestyServer(Vertx vertx, boolean ownsVertx, ReloadableResty resty) {
         this.vertx = vertx;
@@ -79,9 +87,35 @@ public final class RestyServer implements AutoCloseable {
                 host = colon > 0 ? override.substring(0, colon) : "0.0.0.0";
                 port = Integer.parseInt(colon >= 0 ? override.substring(colon + 1) : override);
             }
+            // Port 0 (any free port) with several listeners: Vert.x shares one random port among the servers
+            // that ask for the same negative port, while an explicit port cannot join a port-0 listener.
+            if (port == 0 && resty.current().workerCount() > 1) {
+                port = -RANDOM_PORT_KEYS.incrementAndGet();
+            }
             HttpServerOptions opts = new HttpServerOptions().setHost(host).setPort(port)
-                    .setMaxHeaderSize(32 * 1024).setMaxInitialLineLength(16 * 1024);
-            servers.add(vertx.createHttpServer(opts).requestHandler(resty.handler(i)).listen().await());
+                    .setMaxHeaderSize(32 * 1024).setMaxInitialLineLength(16 * 1024)
+                    // resty4j serves no WebSockets: without these Vert.x leaves the WebSocket extension
+                    // handler, which inspects every request and response, out of the pipeline
+                    .setPerMessageWebSocketCompressionSupported(false).setPerFrameWebSocketCompressionSupported(false);
+            HttpServer first = vertx.createHttpServer(opts).requestHandler(resty.handler(i)).listen().await();
+            servers.add(first);
+            listeners.add(first);
+            // As nginx has one event loop per worker process: one listener per worker, each on its own event
+            // loop (a verticle instance gets its own context; listeners created from this thread would all share
+            // its one sticky context). Vert.x shares the port among them and spreads connections round-robin.
+            // With a single listener one event loop parses and writes for every connection and is the
+            // bottleneck (bench/NOTES.md).
+            int extra = resty.current().workerCount() - 1;
+            if (extra > 0) {
+                HttpServerOptions shared = new HttpServerOptions(opts);
+                io.vertx.core.Handler<io.vertx.core.http.HttpServerRequest> handler = resty.handler(i);
+                deployments.add(vertx.deployVerticle(() -> new io.vertx.core.VerticleBase() {
+                    @Override
+                    public io.vertx.core.Future<?> start() {
+                        return vertx.createHttpServer(shared).requestHandler(handler).listen();
+                    }
+                }, new io.vertx.core.DeploymentOptions().setInstances(extra)).await());
+            }
         }
     }
 
@@ -111,7 +145,10 @@ public final class RestyServer implements AutoCloseable {
 
     @Override
     public void close() {
-        for (HttpServer s : servers) {
+        for (String id : deployments) {
+            vertx.undeploy(id).await();
+        }
+        for (HttpServer s : listeners) {
             s.close().await();
         }
         resty.close();

@@ -65,6 +65,17 @@ public final class Connector {
         return vertx;
     }
 
+    /** Idle pooled connections of every worker (the metrics' pool gauge). */
+    public int idleConnections() {
+        int n = 0;
+        for (WorkerIo w : workers) {
+            for (ConnectionPool p : w.pools.values()) {
+                n += p.idleConnections();
+            }
+        }
+        return n;
+    }
+
     /** Closes every pool's idle connections and the HTTP client (the instance is closing). */
     public void close() {
         vertx.cancelTimer(sweeper);

@@ -28,6 +28,12 @@ public final class HttpModule implements NativeModule {
         return Map.of("VERSION", HttpClientApi.VERSION, "USER_AGENT", HttpClientApi.USER_AGENT);
     }
 
+    /** Counts the operation for the metrics, then gives the API (so each entry stays one expression). */
+    private static HttpClientApi counted(NativeCall call, String operation) {
+        call.resty().cosocketMetrics().operation("http", operation);
+        return api(call);
+    }
+
     @Override
     public Map<String, NativeFunction> functions() {
         Map<String, NativeFunction> f = new HashMap<>();
@@ -44,23 +50,23 @@ public final class HttpModule implements NativeModule {
             api(call).setTimeouts(session(a), optMillis(a, 1), optMillis(a, 2), optMillis(a, 3));
             return null;
         });
-        f.put("connect", (call, a) -> api(call).connect(call.worker().id(), owner(call), session(a), map(a, 1)));
-        f.put("connect_legacy", (call, a) -> api(call).connectLegacy(call.worker().id(), owner(call), session(a), str(a, 1),
+        f.put("connect", (call, a) -> counted(call, "connect").connect(call.worker().id(), owner(call), session(a), map(a, 1)));
+        f.put("connect_legacy", (call, a) -> counted(call, "connect").connectLegacy(call.worker().id(), owner(call), session(a), str(a, 1),
                 arg(a, 2), arg(a, 3) instanceof Map<?, ?> ? map(a, 3) : null));
-        f.put("send_request", (call, a) -> api(call).sendRequest(session(a), map(a, 1), Boolean.TRUE.equals(arg(a, 2))));
+        f.put("send_request", (call, a) -> counted(call, "request").sendRequest(session(a), map(a, 1), Boolean.TRUE.equals(arg(a, 2))));
         f.put("read_response", (call, a) -> api(call).readResponse(session(a), exchange(a, 1)));
-        f.put("request", (call, a) -> api(call).request(session(a), map(a, 1)));
+        f.put("request", (call, a) -> counted(call, "request").request(session(a), map(a, 1)));
         f.put("read", (call, a) -> api(call).read(session(a), exchange(a, 1), arg(a, 2) instanceof Number n ? n.intValue() : null));
         f.put("read_all", (call, a) -> api(call).readAll(session(a), exchange(a, 1)));
         f.put("trailers", (call, a) -> api(call).trailers(exchange(a, 1)));
         f.put("write_body", (call, a) -> api(call).writeBody(session(a), exchange(a, 1), bytes(a, 2)));
         f.put("end_body", (call, a) -> api(call).endBody(session(a), exchange(a, 1)));
-        f.put("set_keepalive", (call, a) -> api(call).setKeepalive(session(a), optMillis(a, 1), optMillis(a, 2)));
-        f.put("close", (call, a) -> api(call).close(session(a)));
+        f.put("set_keepalive", (call, a) -> counted(call, "set_keepalive").setKeepalive(session(a), optMillis(a, 1), optMillis(a, 2)));
+        f.put("close", (call, a) -> counted(call, "close").close(session(a)));
         f.put("get_reused_times", (call, a) -> api(call).reusedTimes(session(a)));
         f.put("request_uri", (call, a) -> {
             RequestContext req = call.request();
-            return api(call).requestUri(call.worker().id(), owner(call), session(a), str(a, 1), map(a, 2),
+            return counted(call, "request_uri").requestUri(call.worker().id(), owner(call), session(a), str(a, 1), map(a, 2),
                     req == null ? null : req.scheme(),
                     err -> call.resty().logger().log(LogLevel.ERR, req, err));
         });

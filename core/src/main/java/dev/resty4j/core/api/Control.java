@@ -24,6 +24,7 @@ public final class Control {
         if (p == Phase.HEADER_FILTER && status != 0 && status < 200 && status != -1) {
             throw new NgxApiException("attempt to exit with status " + status + " in header_filter_by_lua*");
         }
+        HeaderValidation.checkStatus(req, status, true);
         req.exitStatus(status);
     }
 

@@ -12,7 +12,7 @@ public final class Logging {
     /** True when a message at this level would be written (so engines can skip formatting). */
     public static boolean enabled(RequestContext req, dev.resty4j.Resty resty, int level) {
         LogLevel l = LogLevel.ofCode(level);
-        return l != null && resty.logger().enabled(l);
+        return l != null && resty.logger().enabled(l, req != null && req.method() != null ? req : null);
     }
 
     /**
@@ -25,10 +25,7 @@ public final class Logging {
         if (l == null) {
             throw new NgxApiException("bad log level: " + level);
         }
-        if (!resty.logger().enabled(l)) {
-            return;
-        }
-        String text = position == null ? message : position + ": " + message;
-        resty.logger().log(l, req != null && req.method() != null ? req : null, text);
+        // the position also goes to the SLF4J MDC (key "script"), beside the request id, location and phase
+        resty.logger().scriptLog(l, req, position, message);
     }
 }

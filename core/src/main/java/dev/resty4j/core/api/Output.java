@@ -1,5 +1,7 @@
 package dev.resty4j.core.api;
 
+import dev.resty4j.core.engine.LimitExceededException;
+import dev.resty4j.core.engine.ScriptLimits;
 import dev.resty4j.core.phase.BodyFilterPhase;
 import dev.resty4j.core.phase.HeaderFilterPhase;
 import dev.resty4j.core.request.RequestContext;
@@ -22,7 +24,25 @@ public final class Output {
     /** {@code ngx.print}/{@code ngx.say} with the bytes already flattened by the engine. Returns false after eof. */
     public static boolean print(RequestContext req, byte[] data) {
         Contexts.check(req, Contexts.OUTPUT);
+        long buffered = req.pendingBytes() + data.length;
+        if (buffered > ScriptLimits.MIN_OUTPUT_LIMIT) {
+            checkOutputLimit(req, buffered);
+        }
         return write(req, data);
+    }
+
+    /** {@code lua_output_limit}: buffered output is held in memory until flushed, so it is bounded. */
+    private static void checkOutputLimit(RequestContext req, long buffered) {
+        long limit = ScriptLimits.of(req.resty().settings(), req.location()).outputLimit();
+        if (limit > 0 && buffered > limit) {
+            if (!req.flushedOnce()) {
+                // nothing reached the client yet: the request fails as a whole (a 500), never a cut-off 200
+                req.clearPending();
+                req.headersSent(false);
+            }
+            throw new LimitExceededException("response output exceeds lua_output_limit: " + buffered
+                    + " bytes buffered, the limit is " + limit);
+        }
     }
 
     /** Writes response body bytes from any producer (scripts, {@code return}, bindings). */
@@ -169,6 +189,10 @@ public final class Output {
             long length = end && !req.flushedOnce() ? req.pendingBytes() : -1;
             if (req.responseHeaders().contains("Content-Length")) {
                 length = -2; // the script's own Content-Length stands
+            }
+            // nginx's header filter adds Server unless a script or more_clear_headers removed it
+            if (!req.serverCleared() && !req.isSubrequest() && !req.responseHeaders().contains("Server")) {
+                req.responseHeaders().add("Server", "resty4j");
             }
             sink.sendHead(req.status(), req.responseHeaders(), length);
             // What the host added is visible afterwards (ngx.header in the log phase), as in nginx.

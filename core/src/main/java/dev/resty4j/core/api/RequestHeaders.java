@@ -35,10 +35,10 @@ public final class RequestHeaders {
     /** {@code ngx.req.set_header(name, value)}: value null clears; a list sets several lines. */
     public static void set(RequestContext req, String name, List<String> values) {
         Contexts.check(req, Contexts.REQ_HEADER_WRITE);
-        name = HeaderValidation.name(name.replace('_', '-'));
+        name = HeaderValidation.name(req, name.replace('_', '-'));
         List<String> escaped = new ArrayList<>(values.size());
         for (String v : values) {
-            escaped.add(HeaderValidation.value(v));
+            escaped.add(HeaderValidation.value(req, name, v));
         }
         req.requestHeaders().setAll(name, escaped);
     }

@@ -96,12 +96,14 @@ public final class ResponseHeaders {
             return;
         }
         String n = normalize(req, name);
-        n = HeaderValidation.name(n);
+        n = HeaderValidation.name(req, n);
         Headers out = req.responseHeaders();
         if (value == null) {
             out.remove(n);
             if (n.equalsIgnoreCase("Content-Type")) {
                 req.contentTypeCleared(true);
+            } else if (n.equalsIgnoreCase("Server")) {
+                req.serverCleared(true);
             }
             return;
         }
@@ -114,7 +116,7 @@ public final class ResponseHeaders {
             values.add(value.toString());
         }
         for (int i = 0; i < values.size(); i++) {
-            values.set(i, HeaderValidation.value(values.get(i)));
+            values.set(i, HeaderValidation.value(req, n, values.get(i)));
         }
         if (n.equalsIgnoreCase("Content-Length")) {
             for (String v : values) {
@@ -205,6 +207,7 @@ public final class ResponseHeaders {
         if (req.headersSent()) {
             throw new NgxApiException("attempt to set ngx.status after sending out response headers");
         }
+        HeaderValidation.checkStatus(req, status, false);
         if (status < 100 || status > 999) {
             throw new NgxApiException("invalid HTTP status code: " + status);
         }

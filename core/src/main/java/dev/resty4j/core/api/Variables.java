@@ -65,7 +65,7 @@ public final class Variables {
             case "request_length" -> Long.toString(req.requestLine().length() + 2L
                     + req.requestHeaders().toString().length() + 2L + (req.body() == null ? 0 : req.body().length));
             case "bytes_sent", "body_bytes_sent" -> Long.toString(req.bodyBytesSent());
-            case "request_id" -> String.format(Locale.ROOT, "%016x%016x", req.id() * 0x9E3779B97F4A7C15L, req.startNanos());
+            case "request_id" -> req.requestId();
             case "pid" -> Long.toString(ProcessHandle.current().pid());
             case "nginx_version" -> NgxInfo.NGINX_VERSION;
             case "connection" -> Long.toString(req.id());

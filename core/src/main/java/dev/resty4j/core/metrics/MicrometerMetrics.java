@@ -29,6 +29,12 @@ import java.util.function.ToDoubleFunction;
  *     <td>per shared dict, tag {@code dict}</td></tr>
  * <tr><td>{@code resty4j.workers}, {@code resty4j.worker.fibers}</td><td>worker count; requests and timers in
  *     flight per worker (tag {@code worker})</td></tr>
+ * <tr><td>{@code resty4j.timers.pending}, {@code resty4j.timers.running}</td><td>gauges per worker (tag {@code worker}):
+ *     {@code ngx.timer.pending_count()} and {@code running_count()}</td></tr>
+ * <tr><td>{@code resty4j.cosocket.operations}</td><td>counter, tags {@code binding} ({@code tcp}, {@code redis},
+ *     {@code mysql}, {@code http}) and {@code operation} ({@code connect}, {@code command}, …)</td></tr>
+ * <tr><td>{@code resty4j.cosocket.pool.idle}</td><td>gauge, tag {@code binding}: idle keepalive connections of all
+ *     the binding's pools and workers</td></tr>
  * </table>
  *
  * <p>{@code location} is the location as nginx spells it ({@code "= /t"}, {@code "~ ^/api"}), or
@@ -52,6 +58,8 @@ public final class MicrometerMetrics implements RestyMetrics {
     private final ConcurrentHashMap<Key, Counter> requestCounters = new ConcurrentHashMap<>();
     private final Set<String> dictGauges = ConcurrentHashMap.newKeySet();
     private final Set<Integer> workerGauges = ConcurrentHashMap.newKeySet();
+    private final ConcurrentHashMap<Key, Counter> operationCounters = new ConcurrentHashMap<>();
+    private final Set<String> poolGauges = ConcurrentHashMap.newKeySet();
 
     private record Key(String location, Object what) {
     }
@@ -86,6 +94,14 @@ public final class MicrometerMetrics implements RestyMetrics {
                                 m -> m.resty == null || id >= m.resty.workerCount() ? 0 : m.resty.worker(id).activeFibers())
                         .tag("worker", Integer.toString(id)).description("requests and timers in flight")
                         .register(registry);
+                Gauge.builder("resty4j.timers.pending", this,
+                                m -> m.resty == null || id >= m.resty.workerCount() ? 0 : m.resty.worker(id).timers().pendingCount())
+                        .tag("worker", Integer.toString(id)).description("timers created and not yet run")
+                        .register(registry);
+                Gauge.builder("resty4j.timers.running", this,
+                                m -> m.resty == null || id >= m.resty.workerCount() ? 0 : m.resty.worker(id).timers().runningCount())
+                        .tag("worker", Integer.toString(id)).description("timer callbacks running (waiting for I/O included)")
+                        .register(registry);
             }
         }
     }
@@ -112,6 +128,23 @@ public final class MicrometerMetrics implements RestyMetrics {
             errorCounters.computeIfAbsent(key, k -> Counter.builder("resty4j.script.errors")
                     .description("phase scripts that raised an error")
                     .tag("location", k.location()).tag("phase", phase.phaseName()).register(registry)).increment();
+        }
+    }
+
+    @Override
+    public void cosocketOperation(String binding, String operation) {
+        operationCounters.computeIfAbsent(new Key(binding, operation), k -> Counter.builder("resty4j.cosocket.operations")
+                .description("cosocket operations of scripts, per binding").tag("binding", binding)
+                .tag("operation", operation).register(registry)).increment();
+    }
+
+    @Override
+    public void cosocketPool(String binding) {
+        if (poolGauges.add(binding)) {
+            Gauge.builder("resty4j.cosocket.pool.idle", this,
+                            m -> m.resty == null ? 0 : m.resty.cosocketMetrics().idleConnections(binding))
+                    .tag("binding", binding).description("idle keepalive connections in the binding's pools")
+                    .register(registry);
         }
     }
 

@@ -30,6 +30,20 @@ public interface RestyMetrics {
     }
 
     /**
+     * A binding's cosocket operation ({@code "redis"}, {@code "command"}); see {@link CosocketMetrics}.
+     * Called on worker fibers and event loops.
+     */
+    default void cosocketOperation(String binding, String operation) {
+    }
+
+    /**
+     * A binding registered a source of idle pooled connections on the instance last {@linkplain #bind bound}
+     * (read back with {@code resty.cosocketMetrics().idleConnections(binding)}).
+     */
+    default void cosocketPool(String binding) {
+    }
+
+    /**
      * The instance this backend now reports on: called when it is built (and again for the new instance
      * after a reload), before any request, so gauges (shared dicts, workers) can follow it.
      */

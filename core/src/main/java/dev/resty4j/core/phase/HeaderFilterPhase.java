@@ -87,6 +87,10 @@ public final class HeaderFilterPhase {
             } else {
                 out.remove(name);
             }
+            String prefix = name.endsWith("*") ? name.substring(0, name.length() - 1) : null;
+            if (prefix != null ? "server".regionMatches(true, 0, prefix, 0, prefix.length()) : name.equalsIgnoreCase("server")) {
+                req.serverCleared(true);
+            }
         }
     }
 

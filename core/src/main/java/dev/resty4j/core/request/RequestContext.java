@@ -57,6 +57,7 @@ public final class RequestContext {
     private Phase phase;
     private dev.resty4j.core.ServerConfig server;
     private RequestContext parent;
+    private String requestId;
 
     // ---- the response
     private int status;
@@ -71,6 +72,7 @@ public final class RequestContext {
     private boolean http10Buffering;
     private boolean contentTypeCleared;
     private boolean outputFilterFailed;
+    private boolean serverCleared;
     private Runnable contentFallback;
     private String[] captures;
     private boolean handedOff;
@@ -154,6 +156,23 @@ public final class RequestContext {
     public dev.resty4j.core.ServerConfig server() { return server; }
     public void server(dev.resty4j.core.ServerConfig s) { this.server = s; }
     /** The request that issued this subrequest ({@code ngx.location.capture}), or null for a main request. */
+    /**
+     * nginx's {@code $request_id}: 16 random bytes as 32 hex digits, drawn on first use and kept for the
+     * request; a subrequest shares its main request's (as nginx's does).
+     */
+    public String requestId() {
+        if (parent != null) {
+            return parent.requestId();
+        }
+        String rid = requestId;
+        if (rid == null) {
+            java.util.concurrent.ThreadLocalRandom rnd = java.util.concurrent.ThreadLocalRandom.current();
+            rid = String.format(java.util.Locale.ROOT, "%016x%016x", rnd.nextLong(), rnd.nextLong());
+            requestId = rid;
+        }
+        return rid;
+    }
+
     public RequestContext parent() { return parent; }
     public void parent(RequestContext p) { this.parent = p; }
     public boolean isSubrequest() { return parent != null; }
@@ -216,6 +235,10 @@ public final class RequestContext {
      */
     public boolean outputFilterFailed() { return outputFilterFailed; }
     public void outputFilterFailed(boolean f) { this.outputFilterFailed = f; }
+
+    /** True once a script or more_clear_headers removed Server: then none is added (as nginx). */
+    public boolean serverCleared() { return serverCleared; }
+    public void serverCleared(boolean c) { this.serverCleared = c; }
     public ResponseSink sink() { return sink; }
     public void sink(ResponseSink s) { this.sink = s; }
 

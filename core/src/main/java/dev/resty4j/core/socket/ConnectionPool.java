@@ -38,6 +38,11 @@ final class ConnectionPool implements TcpConnection.IdleOwner {
         this.backlog = backlog;
     }
 
+    /** Idle connections parked now (guarded by the owner's monitor, which the caller holds). */
+    int idleCount() {
+        return idle.size();
+    }
+
     /** Takes the most recently parked idle connection, or null. */
     TcpConnection takeIdle() {
         synchronized (owner) {

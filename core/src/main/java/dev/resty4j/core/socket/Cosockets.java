@@ -47,6 +47,23 @@ public final class Cosockets {
         this.vertx = (VertxInternal) resty.vertx();
         this.loop = vertx.createEventLoopContext();
         this.deadlines = new Deadlines(loop);
+        resty.cosocketMetrics().idleConnections("tcp", this::idleConnections);
+    }
+
+    /** Idle connections in this worker's keepalive pools (the {@code tcp} binding's pool gauge). */
+    public int idleConnections() {
+        synchronized (this) {
+            int n = 0;
+            for (ConnectionPool p : pools.values()) {
+                n += p.idleCount();
+            }
+            return n;
+        }
+    }
+
+    /** Counts an {@code ngx.socket.tcp} operation for the metrics. */
+    void counted(String operation) {
+        resty.cosocketMetrics().operation("tcp", operation);
     }
 
     /** {@code ngx.socket.tcp()}: a new, unconnected TCP cosocket (only where scripts may yield). */

@@ -105,6 +105,7 @@ public final class TcpCosocket {
     public Future<Integer> connect(RequestContext req, String host, Integer port, String customPool, int poolSize,
                                    int backlog) {
         Contexts.check(req, Contexts.YIELDABLE);
+        mgr.counted("connect");
         boolean unix = host.regionMatches(true, 0, "unix:", 0, 5);
         if (port != null) {
             if (port < 0 || port > 65535) {
@@ -298,6 +299,7 @@ public final class TcpCosocket {
 
     /** {@code send(data)}: the number of bytes sent, once all are written. */
     public Future<Integer> send(RequestContext req, byte[] data) {
+        mgr.counted("send");
         if (conn == null || conn.writeClosed) {
             mgr.logError(req, "attempt to send data on a closed socket: " + describe());
             return fail("closed");
@@ -373,6 +375,7 @@ public final class TcpCosocket {
     }
 
     private Future<byte[]> read(RequestContext req, ReadFilter filter) {
+        mgr.counted("receive");
         if (conn == null || conn.readClosed) {
             mgr.logError(req, "attempt to receive data on a closed socket: " + describe());
             return fail("closed");
@@ -406,6 +409,7 @@ public final class TcpCosocket {
      * @param poolSize  pool size when the pool does not exist yet, null for {@code lua_socket_pool_size}
      */
     public Future<Integer> setKeepalive(RequestContext req, Long timeoutMs, Integer poolSize) {
+        mgr.counted("set_keepalive");
         if (conn == null || conn.readClosed || conn.writeClosed) {
             return fail("closed");
         }
@@ -445,6 +449,7 @@ public final class TcpCosocket {
 
     /** {@code close()}. */
     public Future<Integer> close(RequestContext req) {
+        mgr.counted("close");
         if (conn == null || (conn.readClosed && conn.writeClosed)) {
             return fail("closed");
         }

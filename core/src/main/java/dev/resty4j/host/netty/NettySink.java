@@ -51,9 +51,6 @@ final class NettySink implements ResponseSink {
         for (int i = 0; i < headers.size(); i++) {
             out.add(headers.name(i), headers.value(i));
         }
-        if (!out.contains(HttpHeaderNames.SERVER)) {
-            out.set(HttpHeaderNames.SERVER, "resty4j");
-        }
         if (contentLength >= 0) {
             out.set(HttpHeaderNames.CONTENT_LENGTH, contentLength);
         } else if (contentLength == -1) {

@@ -167,9 +167,6 @@ public final class VertxHost implements Handler<HttpServerRequest> {
             for (int i = 0; i < headers.size(); i++) {
                 out.add(headers.name(i), headers.value(i));
             }
-            if (!out.contains(HttpHeaders.SERVER)) {
-                out.set(HttpHeaders.SERVER, "resty4j");
-            }
             if (contentLength >= 0) {
                 out.set(HttpHeaders.CONTENT_LENGTH, Long.toString(contentLength));
             } else if (contentLength == -1) {

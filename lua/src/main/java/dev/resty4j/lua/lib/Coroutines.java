@@ -1,7 +1,9 @@
 package dev.resty4j.lua.lib;
 
 import dev.resty4j.core.worker.Fiber;
+import dev.resty4j.lua.LuaLimitError;
 import dev.resty4j.lua.LuaWorkerVm;
+import dev.resty4j.lua.PositionedError;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadFactory;
 import org.luaj.vm2.Globals;
@@ -82,7 +84,10 @@ public final class Coroutines {
                 Varargs r = cr.resume(args);
                 if (!r.arg1().toboolean()) {
                     LuaValue err = r.arg(2);
-                    throw err.isstring() ? new LuaError(err.tojstring(), 0) : new LuaError(err);
+                    if (err.isstring()) {
+                        c.vm.hooks().propagate(err.tojstring()); // the log shows where the coroutine failed
+                    }
+                    throw err.isstring() ? new PositionedError(err.tojstring()) : new LuaError(err);
                 }
                 return r.subargs(2);
             });
@@ -171,11 +176,14 @@ public final class Coroutines {
         private Varargs transfer = LuaValue.NONE;
         private boolean finishedOk;
         private RuntimeException exit;
+        /** The Lua frames of this coroutine (see {@link dev.resty4j.lua.LuaHooks}). */
+        private final Object frames;
 
         Coroutine(Coroutines owner, LuaValue body) {
             super(owner.globals);
             this.owner = owner;
             this.body = body;
+            this.frames = owner.vm.hooks().newCoroutineStack();
         }
 
         String statusName() {
@@ -206,6 +214,7 @@ public final class Coroutines {
             st.current = this;
             status = RUNNING;
             transfer = args;
+            Object resumerFrames = owner.vm.hooks().enterCoroutine(frames);
             if (thread == null) {
                 thread = THREADS.newThread(this::runBody);
                 thread.start();
@@ -213,6 +222,7 @@ public final class Coroutines {
                 toCoroutine.release();
             }
             toResumer.acquireUninterruptibly();
+            owner.vm.hooks().leaveCoroutine(resumerFrames);
             st.current = resumer;
             if (resumer instanceof Coroutine rc) {
                 rc.status = RUNNING;
@@ -245,8 +255,8 @@ public final class Coroutines {
                 transfer = body.invoke(transfer);
                 finishedOk = true;
             } catch (LuaError e) {
-                if (LuaWorkerVm.isExit(e)) {
-                    exit = e;
+                if (LuaWorkerVm.isExit(e) || LuaLimitError.is(e)) {
+                    exit = e; // re-raised in the resumer: ends the handler
                 } else {
                     LuaValue m = e.getMessageObject();
                     if (m != null && m.isstring() && !m.isnumber()) {

@@ -4,6 +4,7 @@ import dev.resty4j.core.api.Logging;
 import dev.resty4j.core.api.NgxApiException;
 import dev.resty4j.core.log.LogLevel;
 import dev.resty4j.lua.LuaValues;
+import dev.resty4j.lua.LuaLimitError;
 import dev.resty4j.lua.LuaWorkerVm;
 import org.luaj.vm2.Globals;
 import org.luaj.vm2.LuaClosure;
@@ -25,7 +26,9 @@ import org.luaj.vm2.lib.jse.JseOsLib;
  * LuaJIT/5.1 ({@code unpack}, {@code loadstring}, {@code setfenv}/{@code getfenv}, {@code table.new},
  * {@code table.clear}, {@code bit}, {@code %.14g} numbers in {@code tostring}), and sandboxed: no {@code io},
  * no {@code os.execute}/{@code exit}/{@code remove}/{@code rename}, no {@code dofile}/{@code loadfile}, no
- * bytecode loading, no Java interop, {@code os.getenv} only for variables declared with {@code env NAME}.
+ * bytecode loading, no Java interop, of {@code debug} only {@code traceback}, {@code os.getenv} only for
+ * variables declared with {@code env NAME} (nginx clears the others from its workers' environment).
+ * {@code lua_sandbox off} gives back the whole LuaJ library; {@code os.getenv} stays nginx's.
  */
 public final class Lua51Compat {
 
@@ -40,14 +43,36 @@ public final class Lua51Compat {
         g.load(new JseMathLib());
         g.load(new JseOsLib());
         LuaC.install(g); // text chunks only: no undumper, so binary chunks are refused
-        g.set("dofile", LuaValue.NIL);
-        g.set("loadfile", LuaValue.NIL);
-        g.set("io", LuaValue.NIL);
-        g.set("luajava", LuaValue.NIL);
-
+        boolean sandbox = vm.worker() == null || vm.worker().resty().settings().sandbox();
         LuaTable os = g.get("os").checktable();
-        for (String unsafe : new String[] {"execute", "exit", "remove", "rename", "tmpname", "setlocale"}) {
-            os.set(unsafe, LuaValue.NIL);
+        if (sandbox) {
+            g.set("dofile", LuaValue.NIL);
+            g.set("loadfile", LuaValue.NIL);
+            g.set("io", LuaValue.NIL);
+            g.set("luajava", LuaValue.NIL);
+            g.get("package").set("loadlib", LuaValue.NIL);
+            for (String unsafe : new String[] {"execute", "exit", "remove", "rename", "tmpname", "setlocale"}) {
+                os.set(unsafe, LuaValue.NIL);
+            }
+            // xpcall(f, debug.traceback) is common in OpenResty code; the rest of debug (getupvalue, setlocal,
+            // sethook, getregistry, ...) reaches into other code's state, so only traceback exists.
+            LuaTable debug = new LuaTable();
+            debug.set("traceback", new NgxFunction("traceback", a -> {
+                LuaValue msg = a.arg1();
+                if (!msg.isnil() && !msg.isstring()) {
+                    return msg;
+                }
+                String head = msg.isnil() ? "" : LuaValues.str(msg) + "\n";
+                return LuaValue.valueOf(head + "stack traceback:\n\t[C]: in function 'traceback'");
+            }));
+            g.set("debug", debug);
+            g.get("package").get("loaded").set("debug", debug);
+        } else {
+            // lua_sandbox off: the whole LuaJ standard library, bytecode loading included
+            g.load(new org.luaj.vm2.lib.jse.JseIoLib());
+            g.load(new org.luaj.vm2.lib.jse.LuajavaLib());
+            g.load(new org.luaj.vm2.lib.DebugLib());
+            org.luaj.vm2.LoadState.install(g);
         }
         os.set("getenv", new NgxFunction("getenv", a -> {
             String v = vm.worker().resty().settings().getenv(a.checkjstring(1));
@@ -56,7 +81,7 @@ public final class Lua51Compat {
 
         LuaTable table = g.get("table").checktable();
         g.set("unpack", table.get("unpack"));
-        LuaValue load = new NgxFunction("load", a -> load(g, a));
+        LuaValue load = new NgxFunction("load", a -> load(g, a, sandbox));
         g.set("load", load);
         g.set("loadstring", load);
         table.set("getn", new NgxFunction("getn", a -> LuaValue.valueOf(a.checktable(1).length())));
@@ -111,7 +136,7 @@ public final class Lua51Compat {
                 sb.append(v.isstring() && !v.isnumber() ? LuaValues.str(v)
                         : v == NgxBaseLib.NULL ? "null" : LuaValues.tostring(v).tojstring());
             }
-            Logging.log(vm.worker().resty(), vm.request(), LogLevel.NOTICE.code(), "[lua]", sb.toString());
+            Logging.log(vm.worker().resty(), vm.request(), LogLevel.NOTICE.code(), NgxBaseLib.logPosition(vm), sb.toString());
             return LuaValue.NONE;
         }));
         g.set("getfenv", new NgxFunction("getfenv", a -> {
@@ -154,7 +179,7 @@ public final class Lua51Compat {
      * undumper): a string or a reader function, an optional chunk name and environment. Returns the
      * function, or nil and the syntax error, as Lua does.
      */
-    private static Varargs load(Globals g, Varargs a) {
+    private static Varargs load(Globals g, Varargs a, boolean sandbox) {
         LuaValue chunk = a.arg1();
         byte[] source;
         if (chunk.isstring()) {
@@ -173,13 +198,26 @@ public final class Lua51Compat {
             throw new LuaError("bad argument #1 to 'load' (string expected, got " + chunk.typename() + ")");
         }
         if (source.length > 0 && source[0] == 0x1b) {
+            if (!sandbox) {
+                try {
+                    return g.load(new java.io.ByteArrayInputStream(source), a.optjstring(2, "=(load)"), "b",
+                            a.isnil(4) ? g : a.arg(4));
+                } catch (LuaError e) {
+                    return LuaValue.varargsOf(LuaValue.NIL, LuaValue.valueOf(e.getMessage()));
+                }
+            }
             return LuaValue.varargsOf(LuaValue.NIL, LuaValue.valueOf("attempt to load a binary chunk"));
         }
         String name = a.isnil(2) ? "=[string \"" + firstLine(source) + "\"]" : a.checkjstring(2);
         try {
             org.luaj.vm2.Prototype p = LuaC.instance.compile(new java.io.ByteArrayInputStream(source), name);
             LuaValue env = a.isnil(4) ? g : a.arg(4);
-            return new LuaClosure(p, env);
+            // made over the globals (so LuaJ runs the VM hooks: budgets, positions), then given its environment
+            LuaClosure f = new LuaClosure(p, g);
+            if (env != g && f.upValues.length > 0) {
+                f.upValues[0] = new UpValue(new LuaValue[] {env}, 0);
+            }
+            return f;
         } catch (LuaError e) {
             return LuaValue.varargsOf(LuaValue.NIL, LuaValue.valueOf(LuaWorkerVm.luaPosition(e.getMessage())));
         } catch (java.io.IOException e) {
@@ -208,8 +246,8 @@ public final class Lua51Compat {
         try {
             return LuaValue.varargsOf(LuaValue.TRUE, f.invoke(args));
         } catch (LuaError e) {
-            if (LuaWorkerVm.isExit(e)) {
-                throw e;
+            if (LuaWorkerVm.isExit(e) || LuaLimitError.is(e)) {
+                throw e; // ngx.exit unwinds, and a script past its budget must not go on
             }
             LuaValue msg = errorValue(e);
             return LuaValue.varargsOf(LuaValue.FALSE, handler == null ? msg : handler.call(msg));

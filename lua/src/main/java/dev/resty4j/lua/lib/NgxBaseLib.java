@@ -111,7 +111,7 @@ public final class NgxBaseLib {
                     }
                 }
             }
-            Logging.log(vm.worker().resty(), vm.request(), level, "[lua]", sb.toString());
+            Logging.log(vm.worker().resty(), vm.request(), level, logPosition(vm), sb.toString());
             return LuaValue.NONE;
         }));
         ngx.set("sleep", new NgxFunction("sleep", a -> {
@@ -163,8 +163,14 @@ public final class NgxBaseLib {
         ngx.setmetatable(mt);
     }
 
+    /** The prefix of ngx.log and print lines: {@code [lua] content_by_lua(nginx.conf:12):3: f()}, as OpenResty writes it. */
+    public static String logPosition(LuaWorkerVm vm) {
+        String p = vm.hooks().position();
+        return p == null ? "[lua]" : "[lua] " + p;
+    }
+
     private static Varargs print(LuaWorkerVm vm, Varargs a, boolean newline) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(64);
+        ByteArrayOutputStream out = new BudgetedOutput(vm.budget());
         String fn = newline ? "say" : "print";
         for (int i = 1; i <= a.narg(); i++) {
             LuaValues.flatten(a.arg(i), out, fn, i, NULL);
@@ -178,6 +184,32 @@ public final class NgxBaseLib {
         }
         return LuaValue.varargsOf(LuaValue.NIL,
                 LuaValue.valueOf(req.outputFilterFailed() ? "nginx output filter error" : "seen eof"));
+    }
+
+    /** The bytes ngx.say/ngx.print flatten, charged to the memory budget as they are produced (before they exist). */
+    private static final class BudgetedOutput extends ByteArrayOutputStream {
+        private final dev.resty4j.lua.ScriptBudget budget;
+
+        BudgetedOutput(dev.resty4j.lua.ScriptBudget budget) {
+            super(64);
+            this.budget = budget;
+        }
+
+        @Override
+        public void write(int b) {
+            if (budget != null) {
+                budget.charge(1);
+            }
+            super.write(b);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            if (budget != null) {
+                budget.charge(len);
+            }
+            super.write(b, off, len);
+        }
     }
 
     private static Varargs ok(boolean ok) {

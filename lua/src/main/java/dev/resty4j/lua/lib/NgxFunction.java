@@ -1,6 +1,8 @@
 package dev.resty4j.lua.lib;
 
 import dev.resty4j.core.api.NgxApiException;
+import dev.resty4j.core.engine.LimitExceededException;
+import dev.resty4j.lua.LuaLimitError;
 import dev.resty4j.core.worker.Fiber;
 import dev.resty4j.core.worker.Worker;
 import dev.resty4j.lua.LuaWorkerVm;
@@ -26,6 +28,8 @@ public final class NgxFunction extends VarArgFunction {
     public Varargs invoke(Varargs args) {
         try {
             return body.apply(args);
+        } catch (LimitExceededException e) {
+            throw new LuaLimitError(e.getMessage());
         } catch (NgxApiException e) {
             throw new LuaError(e.getMessage(), 2);
         } catch (Worker.AwaitException e) {

@@ -38,7 +38,7 @@ public final class NgxSocketLib {
 
     private NgxSocketLib(LuaWorkerVm vm) {
         this.vm = vm;
-        this.cosockets = new Cosockets(vm.worker());
+        this.cosockets = vm.worker().cosockets();
         this.tcpMeta = tcpMethods();
         tcpMeta.set("__index", tcpMeta);
         this.udpMeta = udpMethods();

@@ -51,16 +51,8 @@ public final class NgxThreadLib {
         ScriptThread thread = new ScriptThread(coroutines, child, coroutines.running());
         child.start(f -> {
             coroutines.attach(f, thread);
-            try {
-                return fn.invoke(args);
-            } catch (LuaError e) {
-                if (LuaWorkerVm.isExit(e)) {
-                    return LuaValue.NONE;
-                }
-                throw LuaWorkerVm.scriptError(e);
-            } catch (StackOverflowError e) {
-                throw new ScriptError("stack overflow", "");
-            }
+            Varargs r = vm.runHandler(vm.request(), "light thread", fn, args);
+            return r == null ? LuaValue.NONE : r;
         });
         return thread;
     }

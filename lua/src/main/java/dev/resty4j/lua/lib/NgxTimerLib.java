@@ -56,7 +56,7 @@ public final class NgxTimerLib {
         for (int i = 0; i < args.length; i++) {
             args[i] = a.arg(i + 3);
         }
-        LuaTimer timer = new LuaTimer(callback, LuaValue.varargsOf(args));
+        LuaTimer timer = new LuaTimer(vm, callback, LuaValue.varargsOf(args));
         Timers timers = vm.worker().timers();
         String err = every ? timers.every(delay, timer) : timers.at(delay, timer);
         return err == null ? LuaValue.valueOf(1) : LuaValue.varargsOf(LuaValue.NIL, LuaValue.valueOf(err));
@@ -72,19 +72,11 @@ public final class NgxTimerLib {
     }
 
     /** A Lua function and its user arguments, called with {@code premature} first. */
-    private record LuaTimer(LuaClosure callback, Varargs args) implements Timers.Callback {
+    private record LuaTimer(LuaWorkerVm vm, LuaClosure callback, Varargs args) implements Timers.Callback {
 
         @Override
         public void run(RequestContext ctx, boolean premature) {
-            try {
-                callback.invoke(LuaValue.varargsOf(LuaValue.valueOf(premature), args));
-            } catch (LuaError e) {
-                if (!LuaWorkerVm.isExit(e)) {
-                    throw LuaWorkerVm.scriptError(e);
-                }
-            } catch (StackOverflowError e) {
-                throw new ScriptError(callback.p.source.tojstring() + ": stack overflow", "");
-            }
+            vm.runHandler(ctx, "timer callback", callback, LuaValue.varargsOf(LuaValue.valueOf(premature), args));
         }
 
         @Override

@@ -61,12 +61,22 @@ final class StatusPage {
     }
 
     private static void workers(StringBuilder h, Resty resty) {
-        h.append("<h2>Workers</h2><table id=\"workers\"><tr><th>worker</th><th>requests and timers in flight</th></tr>\n");
+        h.append("<h2>Workers</h2><table id=\"workers\"><tr><th>worker</th><th>requests and timers in flight</th>"
+                + "<th>timers pending</th><th>timers running</th></tr>\n");
         for (int i = 0; i < resty.workerCount(); i++) {
+            var timers = resty.worker(i).timers();
             h.append("<tr><td>").append(i).append("</td><td class=\"n\">").append(resty.worker(i).activeFibers())
-                    .append("</td></tr>\n");
+                    .append("</td><td class=\"n\">").append(timers.pendingCount())
+                    .append("</td><td class=\"n\">").append(timers.runningCount()).append("</td></tr>\n");
         }
         h.append("</table>\n");
+        var pools = resty.cosocketMetrics().idleConnectionsByBinding();
+        if (!pools.isEmpty()) {
+            h.append("<h2>Connection pools</h2><table id=\"pools\"><tr><th>binding</th><th>idle connections</th></tr>\n");
+            pools.forEach((binding, idle) -> h.append("<tr><td>").append(esc(binding)).append("</td><td class=\"n\">")
+                    .append(idle).append("</td></tr>\n"));
+            h.append("</table>\n");
+        }
     }
 
     private void locations(StringBuilder h, Resty resty) {
