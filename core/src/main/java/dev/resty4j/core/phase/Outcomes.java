@@ -56,6 +56,17 @@ final class Outcomes {
             fail(req);
             return;
         }
+        if (req.http10Buffering() && status != 408 && status != 499 && status != 444) {
+            // output buffered for an HTTP/1.0 client is the response: it goes out with the status
+            // already set, or the exit status (lua-nginx-module's handle_exit)
+            if (req.status() == 0 && status >= 200) {
+                req.status(status);
+            }
+            if (req.status() != 0) {
+                Output.finish(req);
+                return;
+            }
+        }
         if (req.headersSent()) {
             if (status >= 300 && status != req.status()) {
                 req.resty().logger().log(dev.resty4j.core.log.LogLevel.ERR, req, "attempt to set status " + status

@@ -77,4 +77,20 @@ class NgxOutputTest {
             assertThat(t.get("/quiet").run().body()).isEqualTo("OK\n");
         }
     }
+
+    @Test
+    void exitAfterBufferedHttp10OutputSendsThatOutput() throws Exception {
+        try (RestyTester t = RestyTester.of(Resty.builder().location("/t", l -> l.rewriteByLua("""
+                ngx.status = 403
+                ngx.say("Hello World")
+                ngx.exit(403)
+                """)))) {
+            MockResponse r = t.get("/t").httpVersion("1.0").run();
+            assertThat(r.status()).isEqualTo(403);
+            assertThat(r.body()).isEqualTo("Hello World\n");
+            MockResponse r11 = t.get("/t").run();
+            assertThat(r11.status()).isEqualTo(403);
+            assertThat(r11.body()).isEqualTo("Hello World\n"); // headers went with ngx.say
+        }
+    }
 }
