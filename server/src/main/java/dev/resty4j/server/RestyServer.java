@@ -84,7 +84,9 @@ public final class RestyServer implements AutoCloseable {
                 host = colon > 0 ? override.substring(0, colon) : "0.0.0.0";
                 port = Integer.parseInt(colon >= 0 ? override.substring(colon + 1) : override);
             }
-            HttpServerOptions opts = new HttpServerOptions().setHost(host).setPort(port)
+            // Vert.x shares a port among listeners asking for the same one; a negative port is its way to share one
+            // random port (asking for 0 twice would bind two different ports)
+            HttpServerOptions opts = new HttpServerOptions().setHost(host).setPort(port == 0 ? -1 : port)
                     .setMaxHeaderSize(32 * 1024).setMaxInitialLineLength(16 * 1024)
                     // resty4j serves no WebSockets: without these Vert.x leaves the WebSocket extension
                     // handler, which inspects every request and response, out of the pipeline
@@ -99,7 +101,7 @@ public final class RestyServer implements AutoCloseable {
             // bottleneck (bench/NOTES.md).
             int extra = resty.current().workerCount() - 1;
             if (extra > 0) {
-                HttpServerOptions shared = new HttpServerOptions(opts).setPort(first.actualPort());
+                HttpServerOptions shared = new HttpServerOptions(opts);
                 io.vertx.core.Handler<io.vertx.core.http.HttpServerRequest> handler = resty.handler(i);
                 deployments.add(vertx.deployVerticle(() -> new io.vertx.core.VerticleBase() {
                     @Override
