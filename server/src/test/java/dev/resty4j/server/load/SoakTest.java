@@ -101,6 +101,16 @@ class SoakTest {
                                 ngx.say(rows[1].one)
                             }
                         }
+                        location = /soak/cleanup {
+                            # the rate-limit seed's counter for this client: other tests use 127.0.0.1 on this Redis too
+                            content_by_lua_block {
+                                local red = require("resty.redis"):new()
+                                assert(red:connect("127.0.0.1", 6379))
+                                assert(red:del("rl:" .. ngx.var.binary_remote_addr, "resty4j:soak:hits"))
+                                red:close()
+                                ngx.say("clean")
+                            }
+                        }
                         location = /soak/broken {
                             content_by_lua_block { %s }
                         }
@@ -225,6 +235,10 @@ class SoakTest {
             Wrk.Report errorReport = Wrk.finish(errors, main);
             Thread.sleep(2000); // old versions finish their last requests and close
             ServeProcess.Resources after = serve.measure();
+            java.net.http.HttpResponse<String> cleanup = java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/soak/cleanup")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(cleanup.body()).isEqualTo("clean\n");
 
             long requests = warmMixReport.requests() + mixReport.requests() + errorReport.requests();
             System.out.printf("soak: %d s, %d requests after warm-up (%d mix, %d injected errors), %d reloads"
