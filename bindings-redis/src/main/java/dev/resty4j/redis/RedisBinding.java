@@ -9,11 +9,12 @@ import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisConnection;
 import io.vertx.redis.client.RedisOptions;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The Redis state of one {@link Resty} instance: one Vert.x Redis client per endpoint (thread-safe,
- * shared by the workers; it only opens connections for us) and the cosocket pools of each worker.
+ * The Redis state of one {@link Resty} instance: one Vert.x Redis client per connection (it only opens
+ * the connection and speaks its protocol; see {@link #open}) and the cosocket pools of each worker.
  *
  * <p>Pools hang off the worker ({@code Map<Worker, WorkerPools>}) because nginx's cosocket pools are per
  * worker process: a script's {@code pool_size} is per worker, and a connection is only ever reused by the
@@ -23,11 +24,10 @@ final class RedisBinding {
 
     private static final Map<Resty, RedisBinding> ALL = new ConcurrentHashMap<>();
 
-    /** Upper bound of connections the Vert.x client tracks per endpoint (ours are never returned to it). */
-    private static final int MAX_CONNECTIONS_PER_ENDPOINT = 32_768;
 
     private final Vertx vertx;
-    private final Map<String, Redis> clients = new ConcurrentHashMap<>();
+    /** The Vert.x client of each connection, open or being opened (see {@link #open}). */
+    private final Set<Redis> clients = ConcurrentHashMap.newKeySet();
     private final Map<Worker, WorkerPools> pools = new ConcurrentHashMap<>();
 
     private final dev.resty4j.core.metrics.CosocketMetrics metrics;
@@ -64,7 +64,7 @@ final class RedisBinding {
         RedisBinding b = ALL.remove(resty);
         if (b != null) {
             b.pools.values().forEach(WorkerPools::close);
-            b.clients.values().forEach(Redis::close);
+            b.clients.forEach(Redis::close);
         }
     }
 
@@ -76,9 +76,29 @@ final class RedisBinding {
         return pools.computeIfAbsent(worker, w -> new WorkerPools(vertx));
     }
 
-    /** Opens a new connection to the endpoint ({@code host:port} or a {@code unix:} path). */
-    Future<RedisConnection> open(Endpoint e) {
-        return clients.computeIfAbsent(e.key(), k -> Redis.createClient(vertx, options(e))).connect();
+    /**
+     * Starts opening a new connection to the endpoint ({@code host:port} or a {@code unix:} path), with a
+     * Vert.x client of its own. The client completes its connect only after its handshake (a PING), and
+     * gives no handle on the socket before that: when a server accepts the TCP connection but never
+     * answers, closing that connection's own client is the one way to close the socket, as nginx closes a
+     * cosocket whose connect timed out. A client shared by the endpoint's connections could not be closed
+     * for one of them.
+     */
+    Opening open(Endpoint e) {
+        Redis client = Redis.createClient(vertx, options(e));
+        clients.add(client);
+        return new Opening(client, client.connect());
+    }
+
+    /** Closes the client of a connection that is closed or was never opened. */
+    void closeClient(Redis client) {
+        if (clients.remove(client)) {
+            client.close();
+        }
+    }
+
+    /** A connection being opened, and the client that owns its socket. */
+    record Opening(Redis client, Future<RedisConnection> connection) {
     }
 
     private static RedisOptions options(Endpoint e) {
@@ -92,7 +112,7 @@ final class RedisBinding {
                 // RESP2 as lua-resty-redis speaks it: no HELLO 3 (whose map, double and boolean replies would
                 // change what scripts get back); a PING checks a new connection instead
                 .setProtocolNegotiation(false)
-                .setMaxPoolSize(MAX_CONNECTIONS_PER_ENDPOINT)
+                .setMaxPoolSize(1) // each client opens exactly one connection
                 .setMaxPoolWaiting(-1)
                 .setPoolCleanerInterval(-1);
     }

@@ -25,6 +25,8 @@ final class RedisConn {
     /** The pool this connection belongs to: its name at connect time, with the owning worker's pools. */
     final String poolName;
     final WorkerPools pools;
+    /** Closes the Vert.x client that opened this connection (one client per connection), once closed. */
+    private final Runnable closeClient;
     /** How many times a script took it from the pool ({@code get_reused_times}). */
     int reusedTimes;
     /** Attached to a script object before (so taking it again is a reuse). */
@@ -38,10 +40,11 @@ final class RedisConn {
     private Promise<Response> inboxWaiter;
     private boolean closed;
 
-    RedisConn(RedisConnection vertx, String poolName, WorkerPools pools) {
+    RedisConn(RedisConnection vertx, String poolName, WorkerPools pools, Runnable closeClient) {
         this.vertx = vertx;
         this.poolName = poolName;
         this.pools = pools;
+        this.closeClient = closeClient;
         vertx.handler(this::pushed);
         vertx.endHandler(v -> remoteClosed());
         vertx.exceptionHandler(t -> remoteClosed());
@@ -66,6 +69,7 @@ final class RedisConn {
         } else {
             vertx.close();
         }
+        closeClient.run();
         pools.released(this);
     }
 
@@ -77,6 +81,7 @@ final class RedisConn {
             closed = true;
             failWaiter();
         }
+        closeClient.run();
         pools.released(this);
     }
 
