@@ -5,6 +5,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.internal.VertxInternal;
 import io.vertx.mysqlclient.MySQLConnection;
+import io.vertx.mysqlclient.MySQLConnectOptions;
 import io.vertx.mysqlclient.impl.MySQLConnectionFactory;
 import io.vertx.sqlclient.PreparedStatement;
 import io.vertx.sqlclient.Row;
@@ -67,6 +68,12 @@ final class MysqlConnection {
      * connect timed out.
      */
     static Future<MysqlConnection> open(Vertx vertx, ConnectOptions options, ConnectionPool pool, long timeoutMs) {
+        MySQLConnectOptions vertxOptions = options.toVertx();
+        if (vertxOptions.isUsingDomainSocket() && !vertx.isNativeTransportEnabled()) {
+            // what MySQLConnection.connect answers before it opens anything
+            pool.release(null);
+            return Future.failedFuture("Native transport is not available");
+        }
         Promise<MysqlConnection> result = Promise.promise();
         AtomicBoolean settled = new AtomicBoolean();
         MySQLConnectionFactory factory = new MySQLConnectionFactory((VertxInternal) vertx);
@@ -77,7 +84,7 @@ final class MysqlConnection {
                 result.fail(MysqlErrors.TIMEOUT);
             }
         });
-        factory.connect(vertx.getOrCreateContext(), options.toVertx()).map(MySQLConnection::cast).onComplete(ar -> {
+        factory.connect(vertx.getOrCreateContext(), vertxOptions).map(MySQLConnection::cast).onComplete(ar -> {
             vertx.cancelTimer(timer);
             if (!settled.compareAndSet(false, true)) {
                 // timed out meanwhile: nobody wants it any more
