@@ -20,26 +20,26 @@ class ErrorLogDirectiveTest {
     }
 
     @Test
-    void aServerLevelErrorLogAsksForMoreDetail() throws Exception {
+    void aLocationLevelErrorLogLeavesTheOtherLocationsThresholdAlone() throws Exception {
         assertThat(levelOf("""
                 http {
                     server {
                         listen 127.0.0.1:0;
-                        error_log /tmp/resty4j-error.log debug;
+                        location /quiet { error_log /tmp/resty4j-quiet.log crit; return 200 "ok"; }
                         location /t { return 200 "ok"; }
                     }
                 }
-                """)).isEqualTo(LogLevel.DEBUG);
+                """)).isEqualTo(LogLevel.ERR);
     }
 
     @Test
     void aNestedErrorLogNeverLowersWhatTheHttpLevelAsked() throws Exception {
         assertThat(levelOf("""
-                error_log logs/error.log info;
+                error_log /tmp/resty4j-error.log info;
                 http {
                     server {
                         listen 127.0.0.1:0;
-                        location /t { error_log logs/t.log crit; return 200 "ok"; }
+                        location /t { error_log /tmp/resty4j-t.log crit; return 200 "ok"; }
                     }
                 }
                 """)).isEqualTo(LogLevel.INFO);
