@@ -8,7 +8,7 @@ function _M.new()
     return setmetatable({ sock = ngx.socket.tcp() }, mt)
 end
 
-function _M.request_uri(self, uri)
+function _M.request_uri(self, uri, params)
     local host, port, path = uri:match("^http://([^:/]+):?(%d*)(/.*)$")
     port = tonumber(port) or 80
     local sock = self.sock
@@ -48,7 +48,8 @@ function _M.request_uri(self, uri)
             return nil, err
         end
     end
-    sock:setkeepalive(60000, 100)
+    params = params or {}
+    sock:setkeepalive(params.keepalive_timeout, params.keepalive_pool)
     return { status = status, headers = headers, body = body }
 end
 

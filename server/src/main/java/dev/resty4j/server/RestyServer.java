@@ -21,6 +21,9 @@ import java.util.function.Consumer;
  */
 public final class RestyServer implements AutoCloseable {
 
+    /** Keys of shared random ports (see {@link #listen}), distinct per server block in this JVM. */
+    private static final java.util.concurrent.atomic.AtomicInteger RANDOM_PORT_KEYS = new java.util.concurrent.atomic.AtomicInteger();
+
     private final Vertx vertx;
     private final boolean ownsVertx;
     private final ReloadableResty resty;
@@ -84,8 +87,16 @@ public final class RestyServer implements AutoCloseable {
                 host = colon > 0 ? override.substring(0, colon) : "0.0.0.0";
                 port = Integer.parseInt(colon >= 0 ? override.substring(colon + 1) : override);
             }
+            // Port 0 (any free port) with several listeners: Vert.x shares one random port among the servers
+            // that ask for the same negative port, while an explicit port cannot join a port-0 listener.
+            if (port == 0 && resty.current().workerCount() > 1) {
+                port = -RANDOM_PORT_KEYS.incrementAndGet();
+            }
             HttpServerOptions opts = new HttpServerOptions().setHost(host).setPort(port)
-                    .setMaxHeaderSize(32 * 1024).setMaxInitialLineLength(16 * 1024);
+                    .setMaxHeaderSize(32 * 1024).setMaxInitialLineLength(16 * 1024)
+                    // resty4j serves no WebSockets: without these Vert.x leaves the WebSocket extension
+                    // handler, which inspects every request and response, out of the pipeline
+                    .setPerMessageWebSocketCompressionSupported(false).setPerFrameWebSocketCompressionSupported(false);
             HttpServer first = vertx.createHttpServer(opts).requestHandler(resty.handler(i)).listen().await();
             servers.add(first);
             listeners.add(first);
@@ -96,7 +107,7 @@ public final class RestyServer implements AutoCloseable {
             // bottleneck (bench/NOTES.md).
             int extra = resty.current().workerCount() - 1;
             if (extra > 0) {
-                HttpServerOptions shared = new HttpServerOptions(opts).setPort(first.actualPort());
+                HttpServerOptions shared = new HttpServerOptions(opts);
                 io.vertx.core.Handler<io.vertx.core.http.HttpServerRequest> handler = resty.handler(i);
                 deployments.add(vertx.deployVerticle(() -> new io.vertx.core.VerticleBase() {
                     @Override

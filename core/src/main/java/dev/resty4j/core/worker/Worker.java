@@ -47,8 +47,12 @@ public final class Worker {
     private final int id;
     /** Taken while a fiber holds the worker; hand-offs pass it on without releasing it. */
     private final Semaphore permit = new Semaphore(1);
-    /** The turns (hand-off semaphores) of the threads waiting for the worker, in arrival order. */
-    private final java.util.concurrent.ConcurrentLinkedQueue<Semaphore> runQueue =
+    /**
+     * What waits for the worker, in arrival order: the turn (hand-off semaphore) of a fiber waiting to go on,
+     * or a new task (a {@link Runnable}) that has no thread yet: it gets one only when its turn comes, and
+     * when that turn comes as a fiber finishes, it runs on that fiber's thread (no new thread, no wake-up).
+     */
+    private final java.util.concurrent.ConcurrentLinkedQueue<Object> runQueue =
             new java.util.concurrent.ConcurrentLinkedQueue<>();
     private final Map<String, WorkerVm> vms = new HashMap<>();
     private WorkerVm[] vmList = new WorkerVm[0];
@@ -177,14 +181,22 @@ public final class Worker {
 
     /**
      * Starts a fiber that runs {@code task} while holding this worker. The task's own exceptions are the
-     * caller's concern; anything escaping is logged, never lost.
+     * caller's concern; anything escaping is logged, never lost. The task waits in the run queue like any
+     * fiber; a fiber that finishes while tasks wait runs the next one itself, so a busy worker serves new
+     * requests without starting and parking a thread for each (bench/NOTES.md).
      */
     public void spawn(Runnable task) {
         activeFibers.incrementAndGet();
-        fibers.newThread(() -> {
+        runQueue.add(task);
+        dispatch();
+    }
+
+    /** Runs tasks on the calling thread, which holds the worker, for as long as a new task is next in line. */
+    private void runTasks(Runnable first) {
+        Runnable task = first;
+        while (task != null) {
             FiberScope scope = new FiberScope(this, new java.util.ArrayList<>(0));
             FIBER.set(scope);
-            enter(new Semaphore(0));
             try {
                 current = null;
                 fiber = new Fiber(this);
@@ -195,10 +207,29 @@ public final class Worker {
                 runExitTasks(scope);
                 current = null;
                 fiber = null;
-                leave();
                 activeFibers.decrementAndGet();
             }
-        }).start();
+            FIBER.remove();
+            task = null;
+            Object next = runQueue.poll();
+            if (next instanceof Runnable r) {
+                task = r; // keep the worker and this thread
+            } else if (next != null) {
+                handTo(next);
+            } else {
+                permit.release();
+                dispatch(); // something may have been queued between the poll and the release
+            }
+        }
+    }
+
+    /** Gives the worker (held by the caller) to a waiting fiber's turn, or to a new task on a new thread. */
+    private void handTo(Object next) {
+        if (next instanceof Semaphore turn) {
+            turn.release();
+        } else {
+            fibers.newThread(() -> runTasks((Runnable) next)).start();
+        }
     }
 
     /** Starts the virtual thread of a light thread; it runs holding the worker its spawner hands it. */
@@ -220,9 +251,9 @@ public final class Worker {
 
     /** Gives the worker up: to the head of the run queue, or frees it. Called by the holder. */
     void leave() {
-        Semaphore next = runQueue.poll();
+        Object next = runQueue.poll();
         if (next != null) {
-            next.release();
+            handTo(next);
             return;
         }
         permit.release();
@@ -232,9 +263,9 @@ public final class Worker {
     /** If the worker is free and someone waits, takes the permit for the head of the queue and hands it over. */
     private void dispatch() {
         while (!runQueue.isEmpty() && permit.tryAcquire()) {
-            Semaphore next = runQueue.poll();
+            Object next = runQueue.poll();
             if (next != null) {
-                next.release();
+                handTo(next);
                 return;
             }
             permit.release();
@@ -253,6 +284,43 @@ public final class Worker {
     public static Worker ofCurrentThread() {
         FiberScope f = FIBER.get();
         return f == null ? null : f.worker();
+    }
+
+    /**
+     * The calling thread's fiber as an opaque token (null outside fibers), so that an engine that runs
+     * script code on a thread of its own (GraalJS, whose contexts are cheapest entered from one thread)
+     * can run it as part of the fiber that asked ({@link #callInFiberOf}).
+     */
+    public static Object fiberToken() {
+        return FIBER.get();
+    }
+
+    /** Set while a thread other than the fiber's own runs code for it ({@link #callInFiberOf}). */
+    private static final ThreadLocal<Boolean> ACTING_FOR_FIBER = new ThreadLocal<>();
+
+    /**
+     * Runs {@code body} on the calling thread as part of the fiber {@code token} came from. An
+     * {@link #await} in it blocks that thread (and so the worker) instead of suspending the fiber, which
+     * only its own thread can do.
+     */
+    public static <T> T callInFiberOf(Object token, java.util.function.Supplier<T> body) {
+        ACTING_FOR_FIBER.set(Boolean.TRUE);
+        FiberScope saved = FIBER.get();
+        if (token == null) {
+            FIBER.remove();
+        } else {
+            FIBER.set((FiberScope) token);
+        }
+        try {
+            return body.get();
+        } finally {
+            ACTING_FOR_FIBER.remove();
+            if (saved == null) {
+                FIBER.remove();
+            } else {
+                FIBER.set(saved);
+            }
+        }
     }
 
     /**
@@ -286,6 +354,13 @@ public final class Worker {
      * Must be called from a fiber holding this worker. The current request is restored afterwards.
      */
     public <T> T await(Future<T> future) {
+        if (ACTING_FOR_FIBER.get() != null) {
+            try {
+                return future.toCompletionStage().toCompletableFuture().join();
+            } catch (java.util.concurrent.CompletionException e) {
+                throw new AwaitException(e.getCause());
+            }
+        }
         Fiber f = fiber;
         if (f != null) {
             // a killed fiber unwinds; it must not wait again (e.g. from a handler run while unwinding)
@@ -312,6 +387,9 @@ public final class Worker {
 
     /** Lets the other fibers waiting for this worker run first ({@code ngx.sleep(0)}). */
     public void yieldWorker() {
+        if (ACTING_FOR_FIBER.get() != null) {
+            return;
+        }
         Fiber f = fiber;
         if (f != null) {
             f.checkKilled();
