@@ -2,8 +2,8 @@
 # Memory footprint (issue #10): resty4j serve with -Xmx512m holding N idle keep-alive connections plus N requests
 # suspended in a cosocket (sock:receive() on a connection to a server that does not answer yet), then all of
 # them answered. Heap is measured after a full GC (jcmd GC.run, GC.heap_info) at each stage; the per-connection
-# and per-request costs are the differences divided by N. The per-worker cost is the idle heap of --workers 3
-# minus --workers 1, halved.
+# and per-request costs are the differences divided by N. The per-worker cost is the idle heap of --workers 8
+# minus --workers 1, divided by 7.
 #
 # usage: bench/memory.sh [N]   (default 6000: this machine's hard limit of 20000 open files per process allows
 #        10000 idle + 10000 suspended requests + their 10000 cosockets in neither resty4j nor the load process,
@@ -54,8 +54,8 @@ heap_kb() {  # used heap after a full GC, in KB
 rss_kb() { awk '/VmRSS/{print $2}' "/proc/$SERVER_PID/status"; }
 
 start 1; w1=$(heap_kb); kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true
-start 3; w3=$(heap_kb); kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true
-per_worker=$(( (w3 - w1) / 2 ))
+start 8; w8=$(heap_kb); kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true
+per_worker=$(( (w8 - w1) / 7 ))
 
 start 2
 base=$(heap_kb)
@@ -69,6 +69,7 @@ idle=$(heap_kb); idle_rss=$(rss_kb)
 echo measured-idle > "$OUT/state"
 wait_state suspended
 susp=$(heap_kb); susp_rss=$(rss_kb)
+"$JAVA_HOME/bin/jcmd" "$SERVER_PID" GC.class_histogram | head -25 > "$OUT/histogram-suspended.txt"
 echo release > "$OUT/state"
 wait "$LOAD_PID" || true
 cat "$OUT/load.log"
@@ -83,7 +84,10 @@ memory: $(date -u '+%F %T UTC'), N=$N, resty4j serve --workers 2, -Xmx512m, G1; 
 memory: heap at start ${base} KB; with $N idle keep-alive connections ${idle} KB (RSS $((idle_rss / 1024)) MB);
 memory:   plus $N requests suspended in cosockets ${susp} KB (RSS $((susp_rss / 1024)) MB); OutOfMemoryError lines: $oom; server alive: $alive
 memory: per idle keep-alive connection ${per_conn} B; per request suspended in a cosocket ${per_req} B (its cosocket included)
-memory: per worker (Lua VM, globals, loaded modules) $((per_worker)) KB (heap of --workers 3 minus --workers 1, halved)
+memory: per worker (Lua VM, globals, loaded modules) $((per_worker)) KB (heap of --workers 8 minus --workers 1, over 7)
 memory: 10,000 idle + 10,000 suspended (linear from N) -> about ${proj} MB of heap in use, of the 512 MB allowed
 EOF
+mkdir -p "$here/results"
+cat "$OUT/summary.txt" <(echo "--- largest classes with the requests suspended (jcmd GC.class_histogram)") \
+  "$OUT/histogram-suspended.txt" > "$here/results/memory-$(date -u +%Y%m%dT%H%M%SZ).txt"
 [[ "$(cat "$OUT/state")" == done && "$oom" == 0 && "$alive" == yes ]]

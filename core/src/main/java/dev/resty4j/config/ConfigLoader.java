@@ -108,7 +108,7 @@ public final class ConfigLoader {
                 }
                 case "events" -> { }
                 case "env" -> env(arg(d, 0));
-                case "error_log" -> mainErrorLogs.add(errorLogTarget(d));
+                case "error_log" -> mainErrorLogs.add(mainErrorLog(d));
                 case "worker_processes" -> workers(d);
                 case "location" -> bareLocations.add(d);
                 default -> httpLevel.add(d);
@@ -161,7 +161,7 @@ public final class ConfigLoader {
                 case "lua_sandbox" -> builder.sandbox(onOff(d));
                 case "lua_strict_headers" -> builder.strictHeaders(onOff(d));
                 case "env" -> env(arg(d, 0));
-                case "error_log" -> httpErrorLogs.add(errorLogTarget(d));
+                case "error_log" -> httpErrorLogs.add(mainErrorLog(d));
                 case "include" -> { } // expanded by the parser
                 case "worker_processes" -> workers(d);
                 default -> {
@@ -487,6 +487,16 @@ public final class ConfigLoader {
      * {@code error_log DESTINATION [LEVEL]}: a file (relative to the prefix, opened now as nginx does, so a
      * directory that does not exist fails the load), {@code stderr} or {@code /dev/null}.
      */
+    /**
+     * A main or http level {@code error_log}: its level is also the instance's threshold. A server or
+     * location level one only sets where that block's lines go, never what other locations log.
+     */
+    private ErrorLog.Target mainErrorLog(Directive d) throws ConfigException {
+        ErrorLog.Target t = errorLogTarget(d);
+        builder.logLevel(t.level());
+        return t;
+    }
+
     private ErrorLog.Target errorLogTarget(Directive d) throws ConfigException {
         String dest = arg(d, 0);
         LogLevel level = LogLevel.ERR;
@@ -495,7 +505,6 @@ public final class ConfigLoader {
             if (level == null) {
                 throw error(d, "invalid log level \"" + d.arg(1) + "\"");
             }
-            builder.logLevel(level);
         }
         if (dest.startsWith("syslog:") || dest.startsWith("memory:")) {
             throw error(d, "error_log \"" + dest + "\" is not supported by resty4j (use a file, stderr or /dev/null)");

@@ -21,7 +21,8 @@ final class JsThread {
     private final Thread thread;
 
     JsThread(int workerId) {
-        // a deep JS stack (recursive scripts) needs more than the default 1 MB
+        // A platform thread: a virtual one was ten times slower in the dispatched benchmark (bench/results).
+        // A deep JS stack (recursive scripts) needs more than the default 1 MB.
         this.thread = Thread.ofPlatform().daemon().name("resty4j-js-worker-" + workerId).stackSize(8L << 20)
                 .start(this::loop);
     }

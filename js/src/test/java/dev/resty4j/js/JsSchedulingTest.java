@@ -74,4 +74,21 @@ class JsSchedulingTest {
             assertThat(t.get("/spin").run().status()).isEqualTo(500);
         }
     }
+
+    /** A shared dict whose methods wait synchronously (Redis-backed) works from JS: it blocks the worker briefly. */
+    @Test
+    void redisBackedSharedDictFromJs() throws Exception {
+        String key = "js-" + System.nanoTime();
+        try (RestyTester t = RestyTester.of(Resty.builder().workers(1)
+                .sharedDict("remote", "1m", java.util.List.of("redis=127.0.0.1:6379"))
+                .location("/r", l -> l.phase(Phase.CONTENT, js("""
+                        const d = ngx.shared.remote;
+                        d.set('%s', 'v1', 5);
+                        await ngx.sleep(0.01);
+                        ngx.say(d.get('%s'), ' ', d.incr('%s-n', 2, 40));
+                        d.delete('%s'); d.delete('%s-n');""".formatted(key, key, key, key, key), "content_by_js"))))) {
+            MockResponse r = t.get("/r").run();
+            assertThat(r.body()).isEqualTo("v1 42\n");
+        }
+    }
 }

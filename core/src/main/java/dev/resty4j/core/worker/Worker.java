@@ -295,8 +295,16 @@ public final class Worker {
         return FIBER.get();
     }
 
-    /** Runs {@code body} on the calling thread as part of the fiber {@code token} came from. */
+    /** Set while a thread other than the fiber's own runs code for it ({@link #callInFiberOf}). */
+    private static final ThreadLocal<Boolean> ACTING_FOR_FIBER = new ThreadLocal<>();
+
+    /**
+     * Runs {@code body} on the calling thread as part of the fiber {@code token} came from. An
+     * {@link #await} in it blocks that thread (and so the worker) instead of suspending the fiber, which
+     * only its own thread can do.
+     */
     public static <T> T callInFiberOf(Object token, java.util.function.Supplier<T> body) {
+        ACTING_FOR_FIBER.set(Boolean.TRUE);
         FiberScope saved = FIBER.get();
         if (token == null) {
             FIBER.remove();
@@ -306,6 +314,7 @@ public final class Worker {
         try {
             return body.get();
         } finally {
+            ACTING_FOR_FIBER.remove();
             if (saved == null) {
                 FIBER.remove();
             } else {
@@ -345,6 +354,13 @@ public final class Worker {
      * Must be called from a fiber holding this worker. The current request is restored afterwards.
      */
     public <T> T await(Future<T> future) {
+        if (ACTING_FOR_FIBER.get() != null) {
+            try {
+                return future.toCompletionStage().toCompletableFuture().join();
+            } catch (java.util.concurrent.CompletionException e) {
+                throw new AwaitException(e.getCause());
+            }
+        }
         Fiber f = fiber;
         if (f != null) {
             // a killed fiber unwinds; it must not wait again (e.g. from a handler run while unwinding)
@@ -371,6 +387,9 @@ public final class Worker {
 
     /** Lets the other fibers waiting for this worker run first ({@code ngx.sleep(0)}). */
     public void yieldWorker() {
+        if (ACTING_FOR_FIBER.get() != null) {
+            return;
+        }
         Fiber f = fiber;
         if (f != null) {
             f.checkKilled();

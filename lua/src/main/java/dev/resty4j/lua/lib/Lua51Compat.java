@@ -71,7 +71,9 @@ public final class Lua51Compat {
             // lua_sandbox off: the whole LuaJ standard library, bytecode loading included
             g.load(new org.luaj.vm2.lib.jse.JseIoLib());
             g.load(new org.luaj.vm2.lib.jse.LuajavaLib());
-            g.load(new org.luaj.vm2.lib.DebugLib());
+            // the VM's own DebugLib (LuaHooks: budgets, error positions) serves the debug table: a fresh
+            // DebugLib would replace it as the globals' hook and switch the budgets off
+            g.load(g.debuglib != null ? g.debuglib : new org.luaj.vm2.lib.DebugLib());
             org.luaj.vm2.LoadState.install(g);
         }
         os.set("getenv", new NgxFunction("getenv", a -> {
