@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # wrk benchmark of the seed "Redis-Backed Rate Limiting" (examples/conf/seed/02-redis-rate-limit.conf) on
-# nginx + lua-nginx-module (Debian's packages, as ../shared/bench; resty.redis is lua-nginx-redis through
-# ../shared/bench/lua) vs resty4j, both talking to the same Redis (127.0.0.1:6379, which the seed names) and
-# proxying to the same nginx backend. Two servers per side, the seed's server block each:
+# nginx + lua-nginx-module (Debian's packages, as ../shared/bench; resty.redis is their lua-nginx-redis
+# plus set_timeouts, see lua/resty/redis.lua) vs resty4j, both talking to the same Redis (127.0.0.1:6379,
+# which the seed names) and proxying to the same nginx backend. Two servers per side, the seed's server
+# block each:
 #   verbatim  the seed as written: from one client address, after 60 requests every answer is 429
 #             (Redis INCR, then ngx.exit(429), no proxying)
 #   passing   the seed with its limit raised so that every request passes: INCR + proxy_pass
@@ -12,8 +13,6 @@
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
-shared_bench="${SHARED_BENCH:-$root/../shared/bench}"
-[[ -d "$shared_bench/lua" ]] || shared_bench=/work/shared/bench
 workers="${1:-2}"; duration="${2:-10s}"; runs="${3:-3}"
 seed="$root/examples/conf/seed/02-redis-rate-limit.conf"
 run="$(mktemp -d /tmp/bredis-bench.XXXXXX)"
@@ -33,7 +32,7 @@ proxy_http_version 1.1;
 proxy_set_header Connection "";'
 sed -e "s#@RUN_DIR@#$run#g" -e 's#18090#18190#' "$root/bindings-http/bench/backend.conf.in" > "$run/backend.conf"
 sed "s#@RUN_DIR@#$run#g" "$root/bindings-http/bench/nginx.conf.in" > "$run/nginx.conf"
-{ echo "lua_package_path \"$shared_bench/lua/?.lua;;\";"; echo "$common"
+{ echo "lua_package_path \"$here/lua/?.lua;;\";"; echo "$common"
   server_block 18191 verbatim; server_block 18193 passing; } > "$run/proxy-nginx.conf"
 { echo "http {"; echo "$common"; server_block 18192 verbatim; server_block 18194 passing; echo "}"; } > "$run/resty4j.conf"
 grep -q 'local limit = 1000000000000' "$run/resty4j.conf"

@@ -96,7 +96,7 @@ public class CosocketBenchmark {
     @OperationsPerInvocation(ROUNDS)
     public int tcpRoundTrip() throws Exception {
         RequestContext req = NgxApiBenchmark.request(resty);
-        CompletableFuture<Integer> done = NgxApiBenchmark.done(req);
+        CompletableFuture<Integer> done = PipelineBenchmark.done(req);
         resty.pipeline().dispatch(req, resty.servers().get(0));
         return done.get();
     }

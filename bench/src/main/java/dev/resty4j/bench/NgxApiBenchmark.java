@@ -1,9 +1,7 @@
 package dev.resty4j.bench;
 
 import dev.resty4j.Resty;
-import dev.resty4j.core.request.Headers;
 import dev.resty4j.core.request.RequestContext;
-import dev.resty4j.core.request.ResponseSink;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -93,7 +91,7 @@ public class NgxApiBenchmark {
     @OperationsPerInvocation(CALLS)
     public Object call() throws Exception {
         RequestContext req = request(resty);
-        CompletableFuture<Integer> done = done(req);
+        CompletableFuture<Integer> done = PipelineBenchmark.done(req);
         resty.pipeline().dispatch(req, resty.servers().get(0));
         int status = done.get();
         if (status != 200) {
@@ -103,42 +101,6 @@ public class NgxApiBenchmark {
     }
 
     static RequestContext request(Resty resty) {
-        Headers h = new Headers(4);
-        h.add("Host", "localhost");
-        h.add("User-Agent", "bench");
-        h.add("X-Client-Id", "c");
-        RequestContext req = resty.newRequest(h);
-        req.method("GET");
-        req.requestUri("/api/x");
-        req.uri("/api/x");
-        req.remoteAddr("127.0.0.1");
-        return req;
-    }
-
-    static CompletableFuture<Integer> done(RequestContext req) {
-        CompletableFuture<Integer> done = new CompletableFuture<>();
-        req.sink(new ResponseSink() {
-            int status;
-
-            @Override
-            public void sendHead(int s, Headers headers, long contentLength) {
-                status = s;
-            }
-
-            @Override
-            public void write(byte[] data) {
-            }
-
-            @Override
-            public void end(byte[] last) {
-                done.complete(status);
-            }
-
-            @Override
-            public void abort() {
-                done.complete(-1);
-            }
-        });
-        return done;
+        return PipelineBenchmark.request(resty, "User-Agent", "bench", "X-Client-Id", "c");
     }
 }

@@ -28,18 +28,23 @@ abstract class PipelineBenchmark {
         resty.close();
     }
 
-    /** A fresh {@code GET /api/x}. */
+    /** A fresh {@code GET /api/x} from 127.0.0.1. */
     protected RequestContext request() {
-        String[] extra = headers();
-        Headers h = new Headers(1 + extra.length / 2);
+        return request(resty, headers());
+    }
+
+    /** A fresh {@code GET /api/x} from 127.0.0.1 with {@code Host} and the given headers (name, value, …). */
+    static RequestContext request(Resty resty, String... headers) {
+        Headers h = new Headers(1 + headers.length / 2);
         h.add("Host", "localhost");
-        for (int i = 0; i < extra.length; i += 2) {
-            h.add(extra[i], extra[i + 1]);
+        for (int i = 0; i < headers.length; i += 2) {
+            h.add(headers[i], headers[i + 1]);
         }
         RequestContext req = resty.newRequest(h);
         req.method("GET");
         req.requestUri("/api/x");
         req.uri("/api/x");
+        req.remoteAddr("127.0.0.1");
         return req;
     }
 

@@ -55,7 +55,7 @@ final class CosocketErrors {
         if (m.contains("connection refused")) {
             return "connection refused";
         }
-        if (m.contains("reset by peer")) {
+        if (m.contains("connection reset")) { // Java says "Connection reset", nginx's strerror "... by peer"
             return "connection reset by peer";
         }
         if (m.contains("closed") || m.contains("broken pipe")) {

@@ -56,7 +56,10 @@ final class Replies {
 
     /** True for a Redis error reply (as opposed to a connection failure). */
     static boolean isRedisError(Throwable t) {
-        return (t instanceof Response r && r.type() == ResponseType.ERROR) || t instanceof RedisSession.ErrorReply;
+        // the Vert.x client fails pending commands of a connection that closed with an ERROR-typed
+        // "CONNECTION_CLOSED": a socket failure ("closed" for scripts), not a reply from Redis
+        return (t instanceof Response r && r.type() == ResponseType.ERROR && !"CONNECTION_CLOSED".equals(t.getMessage()))
+                || t instanceof RedisSession.ErrorReply;
     }
 
     /** The reply's first element as text ({@code "message"}, {@code "subscribe"}, …), or null. */

@@ -59,6 +59,7 @@ public final class ConfigLoader {
     }
 
     private final Options options;
+    /** The level the top-level error_log set (nginx's default: error), and the most verbose nested one. */
     private final String fileName;
     private final Path baseDir;
     private final Resty.Builder builder;
@@ -96,6 +97,7 @@ public final class ConfigLoader {
     }
 
     private void main(List<Directive> tree) throws ConfigException {
+        collectJsImports(tree);
         boolean sawHttp = false;
         List<Directive> httpLevel = new ArrayList<>();
         List<Directive> bareLocations = new ArrayList<>();
@@ -107,7 +109,7 @@ public final class ConfigLoader {
                 }
                 case "events" -> { }
                 case "env" -> env(arg(d, 0));
-                case "error_log" -> mainErrorLogs.add(errorLogTarget(d));
+                case "error_log" -> mainErrorLogs.add(mainErrorLog(d));
                 case "worker_processes" -> workers(d);
                 case "location" -> bareLocations.add(d);
                 default -> httpLevel.add(d);
@@ -145,6 +147,13 @@ public final class ConfigLoader {
                         builder.initWorker(script(d, "init_worker_by_lua"));
                 case "exit_worker_by_lua", "exit_worker_by_lua_block", "exit_worker_by_lua_file" ->
                         builder.exitWorker(script(d, "exit_worker_by_lua"));
+                case "init_by_js", "init_by_js_block", "init_by_js_file" -> builder.init(script(d, "init_by_js"));
+                case "init_worker_by_js", "init_worker_by_js_block", "init_worker_by_js_file" ->
+                        builder.initWorker(script(d, "init_worker_by_js"));
+                case "exit_worker_by_js", "exit_worker_by_js_block", "exit_worker_by_js_file" ->
+                        builder.exitWorker(script(d, "exit_worker_by_js"));
+                case "js_time_budget" -> builder.maxScriptMillis(millis(d));
+                case "js_import", "js_path", "js_engine" -> { } // js_import: collected first (collectJsImports)
                 case "lua_package_path" -> builder.packagePath(arg(d, 0).replace("${prefix}", prefix().toString())
                         .replace("$prefix", prefix().toString()));
                 case "lua_code_cache" -> builder.codeCache(onOff(d));
@@ -153,7 +162,7 @@ public final class ConfigLoader {
                 case "lua_sandbox" -> builder.sandbox(onOff(d));
                 case "lua_strict_headers" -> builder.strictHeaders(onOff(d));
                 case "env" -> env(arg(d, 0));
-                case "error_log" -> httpErrorLogs.add(errorLogTarget(d));
+                case "error_log" -> httpErrorLogs.add(mainErrorLog(d));
                 case "include" -> { } // expanded by the parser
                 case "worker_processes" -> workers(d);
                 default -> {
@@ -240,12 +249,14 @@ public final class ConfigLoader {
             }
             switch (c.name()) {
                 case "set" -> lb.set(arg(c, 0), c.argCount() > 1 ? c.arg(1) : "");
-                case "set_by_lua", "set_by_lua_block", "set_by_lua_file" -> {
+                case "set_by_lua", "set_by_lua_block", "set_by_lua_file", "set_by_js", "set_by_js_block", "set_by_js_file" -> {
                     String var = arg(c, 0);
-                    List<String> args = c.name().equals("set_by_lua_block") ? List.of()
+                    List<String> args = c.name().endsWith("_block") ? List.of()
                             : c.args().subList(2, c.argCount());
-                    lb.setByScript(var, script(c, "set_by_lua"), args);
+                    lb.setByScript(var, script(c, c.name().contains("_by_js") ? "set_by_js" : "set_by_lua"), args);
                 }
+                case "js_set" -> lb.setByScript(arg(c, 0), njsScript(c, "js_set"), List.of());
+                case "js_import", "js_path", "js_engine" -> { } // js_import: collected first (collectJsImports)
                 case "default_type" -> lb.defaultType(arg(c, 0));
                 case "error_log" -> {
                     if (!ownErrorLog || d.block().contains(c)) {
@@ -281,7 +292,11 @@ public final class ConfigLoader {
         }
         for (Directive p : phases.values()) {
             Phase phase = phaseOf(p);
-            lb.phase(phase, script(p, phase.phaseName() + "_by_lua"));
+            if (p.name().startsWith("js_")) {
+                lb.phase(phase, njsScript(p, p.name()));
+            } else {
+                lb.phase(phase, script(p, phase.phaseName() + (p.name().contains("_by_js") ? "_by_js" : "_by_lua")));
+            }
         }
         out.add(lb.build());
     }
@@ -339,7 +354,8 @@ public final class ConfigLoader {
             try {
                 return new Script(language, Files.readString(p), "@" + p, 1, p);
             } catch (IOException e) {
-                throw error(d, "failed to load Lua file \"" + p + "\": " + e.getMessage());
+                throw error(d, "failed to load " + (language.equals("js") ? "JavaScript" : "Lua") + " file \"" + p + "\": "
+                        + e.getMessage());
             }
         }
         String code = d.args().get(n.startsWith("set_by") ? 1 : 0);
@@ -350,7 +366,74 @@ public final class ConfigLoader {
         return phaseOfName(name) != null;
     }
 
+    /** njs's handler directives and the phase each runs in. */
+    private static final Map<String, Phase> NJS_PHASES = Map.of("js_content", Phase.CONTENT, "js_access", Phase.ACCESS,
+            "js_header_filter", Phase.HEADER_FILTER, "js_body_filter", Phase.BODY_FILTER);
+
+    /** {@code js_import NAME from FILE;} / {@code js_import FILE;} anywhere in the config: module name → file. */
+    private final Map<String, Path> jsImports = new HashMap<>();
+
+    private void collectJsImports(List<Directive> tree) throws ConfigException {
+        for (Directive d : tree) {
+            if (d.name().equals("js_import")) {
+                String file;
+                String name;
+                if (d.argCount() == 3 && "from".equals(d.arg(1))) {
+                    name = d.arg(0);
+                    file = d.arg(2);
+                } else {
+                    file = arg(d, 0);
+                    String base = Path.of(file).getFileName().toString();
+                    name = base.endsWith(".js") || base.endsWith(".mjs") ? base.substring(0, base.lastIndexOf('.')) : base;
+                }
+                Path p = baseDir.resolve(file);
+                if (!Files.isRegularFile(p)) {
+                    throw error(d, "js_import: cannot read \"" + p + "\"");
+                }
+                jsImports.put(name, p);
+            }
+            if (d.block() != null) {
+                collectJsImports(d.block());
+            }
+        }
+    }
+
+    /**
+     * A njs handler ({@code js_content main.hello}): a JS script naming the export, with the imported module
+     * as its file; the JS engine loads the module (an ES module) and calls the export with njs's {@code r}.
+     */
+    private Script njsScript(Directive d, String directive) throws ConfigException {
+        String ref = arg(d, directive.equals("js_set") ? 1 : 0);
+        int dot = ref.indexOf('.');
+        String module = dot < 0 ? null : ref.substring(0, dot);
+        Path file = module == null ? null : jsImports.get(module);
+        if (file == null) {
+            throw error(d, "no js_import for \"" + ref + "\" (expected MODULE.FUNCTION with \"js_import MODULE from FILE;\")");
+        }
+        return new Script("js", ref, directive + "(" + fileName + ":" + d.line() + ")", d.line(), file);
+    }
+
+    /** A duration in nginx's syntax ({@code 500ms}, {@code 1s}, {@code 2m}; bare numbers are seconds). */
+    private long millis(Directive d) throws ConfigException {
+        String v = arg(d, 0);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)(ms|s|m)?").matcher(v);
+        if (!m.matches()) {
+            throw error(d, "invalid value \"" + v + "\" in \"" + d.name() + "\" directive");
+        }
+        long n = Long.parseLong(m.group(1));
+        String unit = m.group(2) == null ? "s" : m.group(2);
+        return switch (unit) {
+            case "ms" -> n;
+            case "m" -> n * 60_000;
+            default -> n * 1000;
+        };
+    }
+
     private static Phase phaseOfName(String name) {
+        Phase njs = NJS_PHASES.get(name);
+        if (njs != null) {
+            return njs;
+        }
         for (String suffix : new String[] {"_by_lua_block", "_by_lua_file", "_by_lua", "_by_js_block", "_by_js_file", "_by_js"}) {
             if (name.endsWith(suffix)) {
                 Phase p = Phase.byPhaseName(name.substring(0, name.length() - suffix.length()));
@@ -405,6 +488,16 @@ public final class ConfigLoader {
      * {@code error_log DESTINATION [LEVEL]}: a file (relative to the prefix, opened now as nginx does, so a
      * directory that does not exist fails the load), {@code stderr} or {@code /dev/null}.
      */
+    /**
+     * A main or http level {@code error_log}: its level is also the instance's threshold. A server or
+     * location level one only sets where that block's lines go, never what other locations log.
+     */
+    private ErrorLog.Target mainErrorLog(Directive d) throws ConfigException {
+        ErrorLog.Target t = errorLogTarget(d);
+        builder.logLevel(t.level());
+        return t;
+    }
+
     private ErrorLog.Target errorLogTarget(Directive d) throws ConfigException {
         String dest = arg(d, 0);
         LogLevel level = LogLevel.ERR;
@@ -413,7 +506,6 @@ public final class ConfigLoader {
             if (level == null) {
                 throw error(d, "invalid log level \"" + d.arg(1) + "\"");
             }
-            builder.logLevel(level);
         }
         if (dest.startsWith("syslog:") || dest.startsWith("memory:")) {
             throw error(d, "error_log \"" + dest + "\" is not supported by resty4j (use a file, stderr or /dev/null)");

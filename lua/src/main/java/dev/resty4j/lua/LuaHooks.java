@@ -236,6 +236,19 @@ public final class LuaHooks extends DebugLib {
         return where;
     }
 
+    /**
+     * The position ({@code chunk:line}) of the Lua frame {@code up} levels below the running one, as Lua's
+     * {@code error(msg, level)} reports it; null when that frame is not Lua code.
+     */
+    public String positionBelow(int up) {
+        int i = top - up;
+        if (i < 0 || i > top || fns[i] == null) {
+            return null;
+        }
+        Prototype p = fns[i].p;
+        return p.shortsource() + ":" + Traceback.line(p, pcs[i]);
+    }
+
     private void recordError(String message) {
         if (propagating != null) {
             lastError = propagating.withMessage(LuaWorkerVm.luaPosition(message));

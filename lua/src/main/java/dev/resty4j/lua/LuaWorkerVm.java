@@ -12,6 +12,7 @@ import dev.resty4j.core.worker.Fiber;
 import dev.resty4j.core.worker.Worker;
 import dev.resty4j.lua.lib.AllocationLimits;
 import dev.resty4j.lua.lib.Coroutines;
+import dev.resty4j.lua.lib.ErrorLevels;
 import dev.resty4j.lua.lib.Lua51Compat;
 import dev.resty4j.lua.lib.NativeModules;
 import dev.resty4j.lua.lib.NgxBaseLib;
@@ -84,6 +85,7 @@ public final class LuaWorkerVm implements WorkerVm {
         RestyModules.install(this, globals);
         NgxSemaphoreLib.install(this, globals);
         AllocationLimits.install(this, globals);
+        ErrorLevels.install(this, globals);
     }
 
     public Worker worker() {
@@ -156,7 +158,7 @@ public final class LuaWorkerVm implements WorkerVm {
      * @throws ScriptError for a runtime error, with Lua's message and traceback
      */
     public Varargs runHandler(RequestContext req, String what, LuaValue fn, Varargs args) {
-        Object saved = hooks.enter(new ScriptBudget(limits(req), where(req, what)));
+        Object saved = hooks.enter(new ScriptBudget(limits(req), () -> where(req, what)));
         try {
             return fn.invoke(args);
         } catch (LuaError e) {

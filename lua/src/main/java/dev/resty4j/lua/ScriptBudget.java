@@ -11,8 +11,8 @@ import dev.resty4j.core.engine.ScriptLimits;
 public final class ScriptBudget {
 
     private final ScriptLimits limits;
-    /** Where the run is, for the error message: e.g. {@code access phase of location "/api/"}. */
-    private final String where;
+    /** Where the run is, for the error message only (built when needed: this object is made per phase run). */
+    private final java.util.function.Supplier<String> where;
     private long usedNanos;
     private long runningSince;
     private boolean running;
@@ -20,11 +20,14 @@ public final class ScriptBudget {
     private long memory;
     private String exceeded;
 
-    ScriptBudget(ScriptLimits limits, String where) {
+    /*
+     * The clock of a running stretch starts at its first check, not when the run starts or resumes: a short
+     * script then never reads the clock, and what goes uncounted (under CHECK_INTERVAL instructions per
+     * stretch) is far below any budget.
+     */
+    ScriptBudget(ScriptLimits limits, java.util.function.Supplier<String> where) {
         this.limits = limits;
         this.where = where;
-        this.runningSince = System.nanoTime();
-        this.running = true;
     }
 
     /** The fiber stops running (suspended): its clock stops. */
@@ -35,12 +38,8 @@ public final class ScriptBudget {
         }
     }
 
-    /** The fiber runs again. */
+    /** The fiber runs again: nothing to do, the clock starts again at the next check. */
     void resume() {
-        if (!running) {
-            runningSince = System.nanoTime();
-            running = true;
-        }
     }
 
     /** Called every {@code n} VM instructions; throws once the time or instruction budget is spent. */
@@ -55,8 +54,12 @@ public final class ScriptBudget {
         }
         long time = limits.timeBudgetNanos();
         if (time > 0) {
-            long used = usedNanos + (running ? System.nanoTime() - runningSince : 0);
-            if (used > time) {
+            long now = System.nanoTime();
+            if (!running) {
+                runningSince = now;
+                running = true;
+            }
+            if (usedNanos + now - runningSince > time) {
                 fail("lua script exceeded its budget: " + ScriptLimits.millis(time)
                         + " of running time (lua_script_budget)");
             }
@@ -78,7 +81,7 @@ public final class ScriptBudget {
 
     /** Marks the budget spent (e.g. by the output limit, which the core checks) and throws. */
     void fail(String message) {
-        exceeded = message + " in " + where;
+        exceeded = message + " in " + where.get();
         throw new LuaLimitError(exceeded);
     }
 

@@ -156,6 +156,17 @@ class SandboxTest {
     }
 
     @Test
+    void sandboxOffKeepsTheScriptBudgets() throws Exception {
+        try (RestyTester t = RestyTester.of(Resty.builder().workers(1).sandbox(false)
+                .httpDirective("lua_script_instructions", java.util.List.of("100000"))
+                .location("/t", l -> l.contentByLua("local i = 0 while true do i = i + 1 end")))) {
+            var r = t.get("/t").run();
+            assertThat(r.status()).isEqualTo(500);
+            assertThat(r.logs()).anyMatch(l -> l.line().contains("(lua_script_instructions)"));
+        }
+    }
+
+    @Test
     void sandboxDirectiveTakesOnlyOnOrOff() {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> ConfigLoader.load("lua_sandbox maybe;",
                         "nginx.conf", dir, ConfigLoader.Options.strict()))

@@ -58,6 +58,17 @@ class ScriptBudgetTest {
     }
 
     @Test
+    void chunkLoadedWithItsOwnEnvironmentIsStoppedToo() throws Exception {
+        try (LuaServer s = server("ngx.ctx.x = 1", """
+                local f = load("local n = 0 while true do n = n + 1 end", "=spin", "t", {})
+                f()
+                """)) {
+            assertThat(s.get("/spin").statusCode()).isEqualTo(500);
+            assertThat(s.logLines("runtime error: spin:1: lua script exceeded its budget")).hasSize(1);
+        }
+    }
+
+    @Test
     void tightStringLoopIsStopped() throws Exception {
         try (LuaServer s = server("ngx.ctx.x = 1", """
                 local s = ""

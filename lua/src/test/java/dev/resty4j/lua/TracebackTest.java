@@ -147,4 +147,22 @@ class TracebackTest {
                     "[lua] content_by_lua:7: method(): printed");
         }
     }
+
+    @Test
+    void errorLevelsAndCoroutineWrapKeepLuaMessages() throws Exception {
+        try (RestyTester t = RestyTester.of(Resty.builder().location("/t", l -> l.contentByLua("""
+                local function check(v) if not v then error("bad value", 2) end end
+                local _, e1 = pcall(function() check(false) end)
+                local _, e2 = pcall(function() error("no position", 0) end)
+                local co = coroutine.wrap(function() error("in co") end)
+                local _, e3 = pcall(function() co() end)
+                ngx.say(e1) ngx.say(e2) ngx.say(e3)
+                """)))) {
+            assertThat(t.get("/t").run().body()).isEqualTo("""
+                    content_by_lua:2: bad value
+                    no position
+                    content_by_lua:4: in co
+                    """);
+        }
+    }
 }

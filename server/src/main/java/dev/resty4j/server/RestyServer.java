@@ -21,6 +21,9 @@ import java.util.function.Consumer;
  */
 public final class RestyServer implements AutoCloseable {
 
+    /** Keys of shared random ports (see {@link #listen}), distinct per server block in this JVM. */
+    private static final java.util.concurrent.atomic.AtomicInteger RANDOM_PORT_KEYS = new java.util.concurrent.atomic.AtomicInteger();
+
     private final Vertx vertx;
     private final boolean ownsVertx;
     private final ReloadableResty resty;
@@ -84,9 +87,12 @@ public final class RestyServer implements AutoCloseable {
                 host = colon > 0 ? override.substring(0, colon) : "0.0.0.0";
                 port = Integer.parseInt(colon >= 0 ? override.substring(colon + 1) : override);
             }
-            // Vert.x shares a port among listeners asking for the same one; a negative port is its way to share one
-            // random port (asking for 0 twice would bind two different ports)
-            HttpServerOptions opts = new HttpServerOptions().setHost(host).setPort(port == 0 ? -1 : port)
+            // Port 0 (any free port) with several listeners: Vert.x shares one random port among the servers
+            // that ask for the same negative port, while an explicit port cannot join a port-0 listener.
+            if (port == 0 && resty.current().workerCount() > 1) {
+                port = -RANDOM_PORT_KEYS.incrementAndGet();
+            }
+            HttpServerOptions opts = new HttpServerOptions().setHost(host).setPort(port)
                     .setMaxHeaderSize(32 * 1024).setMaxInitialLineLength(16 * 1024)
                     // resty4j serves no WebSockets: without these Vert.x leaves the WebSocket extension
                     // handler, which inspects every request and response, out of the pipeline

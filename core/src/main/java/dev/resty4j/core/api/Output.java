@@ -50,6 +50,14 @@ public final class Output {
         if (req.eof()) {
             return false;
         }
+        if (req.http10Buffering() || !req.headersSent() && http10Buffering(req)) {
+            // nothing passes the filters until the end, when the header filter sees the whole length
+            req.http10Buffering(true);
+            if (data.length > 0) {
+                req.addPending(data);
+            }
+            return true;
+        }
         HeaderFilterPhase.ensureSent(req);
         if (req.eof()) {
             return false; // the header filter replaced the response
@@ -74,22 +82,54 @@ public final class Output {
         return true;
     }
 
+    /**
+     * lua-nginx-module's {@code lua_http10_buffering} (on by default): output to an HTTP/1.0 client that
+     * starts before the headers went and without a Content-Length is buffered whole, so the response can
+     * carry a Content-Length (HTTP/1.0 has no chunked encoding). Until the end, headers stay unsent (a
+     * script may still set them), the header and body filters wait, and {@code ngx.flush} is a no-op.
+     */
+    private static boolean http10Buffering(RequestContext req) {
+        String v = req.httpVersion();
+        if (!"1.0".equals(v) && !"0.9".equals(v) || req.isSubrequest()
+                || req.responseHeaders().contains("Content-Length")) {
+            return false;
+        }
+        java.util.List<String> d = req.location() == null ? null : req.location().directive("lua_http10_buffering");
+        return d == null || d.isEmpty() || !"off".equals(d.get(0));
+    }
+
     /** {@code ngx.send_headers}: runs the header filter now (idempotent). */
     public static void sendHeaders(RequestContext req) {
         Contexts.check(req, Contexts.OUTPUT);
         HeaderFilterPhase.ensureSent(req);
     }
 
-    /** {@code ngx.flush}: hands everything produced so far to the host. */
+    /** {@code ngx.flush}: hands everything produced so far to the host; false when it could not. */
     public static boolean flush(RequestContext req) {
+        return flushing(req) == null;
+    }
+
+    /**
+     * {@code ngx.flush}: hands everything produced so far to the host. Returns null, or why nothing was
+     * flushed, in OpenResty's words: {@code "header only"} (HEAD, 204, 304 once the headers went),
+     * {@code "seen eof"}, or {@code "buffering"} (an HTTP/1.0 response being buffered to get a
+     * Content-Length, see {@link #write}).
+     */
+    public static String flushing(RequestContext req) {
         Contexts.check(req, Contexts.OUTPUT);
+        if (req.headersSent() && req.headerOnly()) {
+            return "header only";
+        }
         if (req.eof()) {
-            return false;
+            return "seen eof";
+        }
+        if (req.http10Buffering()) {
+            return "buffering";
         }
         HeaderFilterPhase.ensureSent(req);
         req.flushedOnce(true);
         transmit(req, false);
-        return true;
+        return null;
     }
 
     /** {@code ngx.eof}: ends the response body; the script may go on (e.g. to do work after the reply). */
@@ -106,6 +146,20 @@ public final class Output {
     public static void finish(RequestContext req) {
         if (req.eof()) {
             return;
+        }
+        if (req.http10Buffering()) {
+            req.http10Buffering(false);
+            java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream((int) req.pendingBytes());
+            req.pending().forEach(all::writeBytes);
+            req.clearPending();
+            boolean bodyFilter = req.location() != null && req.location().script(dev.resty4j.Phase.BODY_FILTER) != null;
+            if (!req.headersSent() && !bodyFilter) {
+                req.responseHeaders().set("Content-Length", Integer.toString(all.size()));
+            }
+            write(req, all.toByteArray());
+            if (req.eof()) {
+                return;
+            }
         }
         HeaderFilterPhase.ensureSent(req);
         if (req.eof()) {

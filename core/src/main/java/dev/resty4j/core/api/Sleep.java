@@ -12,13 +12,7 @@ public final class Sleep {
     }
 
     public static void sleep(Worker worker, RequestContext req, double seconds) {
-        if (req != null && req.phase() != null && !Contexts.YIELDABLE.contains(req.phase())) {
-            throw Contexts.disabled(req.phase());
-        }
-        if (seconds < 0) {
-            throw new NgxApiException("invalid sleep duration \"" + seconds + "\"");
-        }
-        long ms = Math.round(seconds * 1000);
+        long ms = checkedMillis(req, seconds);
         if (ms <= 0) {
             worker.yieldWorker();
             return;
@@ -31,5 +25,24 @@ public final class Sleep {
             delay.cancel(); // the thread was killed (ngx.thread.kill, ngx.exit elsewhere): drop its timer
             throw k;
         }
+    }
+
+    /**
+     * {@code ngx.sleep} for engines whose scripts cannot block their thread (JavaScript): the same checks,
+     * then a Future completed after the delay (at least one timer tick, so {@code sleep(0)} lets others run).
+     */
+    public static io.vertx.core.Future<Void> delay(Worker worker, RequestContext req, double seconds) {
+        long ms = checkedMillis(req, seconds);
+        return worker.timers().delay(Math.max(1, ms)).future();
+    }
+
+    private static long checkedMillis(RequestContext req, double seconds) {
+        if (req != null && req.phase() != null && !Contexts.YIELDABLE.contains(req.phase())) {
+            throw Contexts.disabled(req.phase());
+        }
+        if (seconds < 0) {
+            throw new NgxApiException("invalid sleep duration \"" + seconds + "\"");
+        }
+        return Math.round(seconds * 1000);
     }
 }

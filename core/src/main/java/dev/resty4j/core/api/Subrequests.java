@@ -17,7 +17,14 @@ public final class Subrequests {
 
     /** The options table of {@code capture}; null fields mean "as the parent". */
     public record Options(String method, String args, byte[] body, Map<String, String> vars, boolean copyAllVars,
-                          boolean shareAllVars, Object engineCtx, int ctxSlot) {}
+                          boolean shareAllVars, Object engineCtx, int ctxSlot, Map<String, String> headers) {
+
+        /** Without the {@code headers} option: the subrequest sees the parent's request headers. */
+        public Options(String method, String args, byte[] body, Map<String, String> vars, boolean copyAllVars,
+                       boolean shareAllVars, Object engineCtx, int ctxSlot) {
+            this(method, args, body, vars, copyAllVars, shareAllVars, engineCtx, ctxSlot, null);
+        }
+    }
 
     /** What {@code capture} returns: {@code res.status}, {@code res.header}, {@code res.body}, {@code res.truncated}. */
     public record Result(int status, Headers headers, byte[] body, boolean truncated) {}
@@ -78,7 +85,18 @@ public final class Subrequests {
             child.userVars(new HashMap<>(parent.userVars()));
         }
         if (opts.vars() != null) {
-            opts.vars().forEach((k, v) -> Variables.setUserVar(child, k, v));
+            for (Map.Entry<String, String> v : opts.vars().entrySet()) {
+                String name = v.getKey().toLowerCase(java.util.Locale.ROOT);
+                if (!parent.resty().isDeclaredVariable(name)) {
+                    throw new NgxApiException("variable \"" + v.getKey()
+                            + "\" cannot be assigned a value (maybe you forgot to define it first?)");
+                }
+                Variables.setUserVar(child, name, v.getValue());
+            }
+        }
+        if (opts.headers() != null) {
+            // the option's headers replace the parent's of the same name, the rest are inherited
+            opts.headers().forEach((k, v) -> child.requestHeaders().set(k, v));
         }
         if (opts.engineCtx() != null) {
             child.engineCtx(opts.ctxSlot(), opts.engineCtx());
@@ -86,6 +104,11 @@ public final class Subrequests {
         Capture sink = new Capture();
         child.sink(sink);
         var phase = parent.phase();
+        // nginx runs a subrequest only after the calling thread yielded, even one that answers at once:
+        // the caller waits here, so a light thread spawned around capture hands control back first.
+        parent.worker().yieldWorker();
+        parent.worker().current(parent);
+        parent.phase(phase);
         try {
             parent.resty().pipeline().subrequest(child);
         } finally {

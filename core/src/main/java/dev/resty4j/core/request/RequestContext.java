@@ -69,6 +69,7 @@ public final class RequestContext {
     private long bodyBytesSent;
     private boolean eof;
     private boolean flushedOnce;
+    private boolean http10Buffering;
     private boolean contentTypeCleared;
     private boolean outputFilterFailed;
     private boolean serverCleared;
@@ -207,6 +208,9 @@ public final class RequestContext {
     public boolean eof() { return eof; }
     public void eof(boolean e) { this.eof = e; }
     public boolean flushedOnce() { return flushedOnce; }
+    /** True while an HTTP/1.0 response is buffered whole for its Content-Length ({@code lua_http10_buffering}). */
+    public boolean http10Buffering() { return http10Buffering; }
+    public void http10Buffering(boolean b) { this.http10Buffering = b; }
     public void flushedOnce(boolean f) { this.flushedOnce = f; }
     /** Groups captured by the matching regex location ({@code $1}, {@code $2}, … = {@code ngx.var[1]}…), or null. */
     public String[] captures() { return captures; }

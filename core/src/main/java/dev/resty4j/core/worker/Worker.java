@@ -287,6 +287,43 @@ public final class Worker {
     }
 
     /**
+     * The calling thread's fiber as an opaque token (null outside fibers), so that an engine that runs
+     * script code on a thread of its own (GraalJS, whose contexts are cheapest entered from one thread)
+     * can run it as part of the fiber that asked ({@link #callInFiberOf}).
+     */
+    public static Object fiberToken() {
+        return FIBER.get();
+    }
+
+    /** Set while a thread other than the fiber's own runs code for it ({@link #callInFiberOf}). */
+    private static final ThreadLocal<Boolean> ACTING_FOR_FIBER = new ThreadLocal<>();
+
+    /**
+     * Runs {@code body} on the calling thread as part of the fiber {@code token} came from. An
+     * {@link #await} in it blocks that thread (and so the worker) instead of suspending the fiber, which
+     * only its own thread can do.
+     */
+    public static <T> T callInFiberOf(Object token, java.util.function.Supplier<T> body) {
+        ACTING_FOR_FIBER.set(Boolean.TRUE);
+        FiberScope saved = FIBER.get();
+        if (token == null) {
+            FIBER.remove();
+        } else {
+            FIBER.set((FiberScope) token);
+        }
+        try {
+            return body.get();
+        } finally {
+            ACTING_FOR_FIBER.remove();
+            if (saved == null) {
+                FIBER.remove();
+            } else {
+                FIBER.set(saved);
+            }
+        }
+    }
+
+    /**
      * Runs {@code task} when the calling fiber ends (its request, log phase included, or its timer is
      * over), still holding the worker: how bindings close the connections a script left open, as nginx
      * closes a request's cosockets at its end. Returns false (and does nothing) outside fibers.
@@ -317,6 +354,13 @@ public final class Worker {
      * Must be called from a fiber holding this worker. The current request is restored afterwards.
      */
     public <T> T await(Future<T> future) {
+        if (ACTING_FOR_FIBER.get() != null) {
+            try {
+                return future.toCompletionStage().toCompletableFuture().join();
+            } catch (java.util.concurrent.CompletionException e) {
+                throw new AwaitException(e.getCause());
+            }
+        }
         Fiber f = fiber;
         if (f != null) {
             // a killed fiber unwinds; it must not wait again (e.g. from a handler run while unwinding)
@@ -343,6 +387,9 @@ public final class Worker {
 
     /** Lets the other fibers waiting for this worker run first ({@code ngx.sleep(0)}). */
     public void yieldWorker() {
+        if (ACTING_FOR_FIBER.get() != null) {
+            return;
+        }
         Fiber f = fiber;
         if (f != null) {
             f.checkKilled();

@@ -3,18 +3,10 @@ package dev.resty4j.examples.seed;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Seed 01 "Hello World: Verify It Works": GET /hello -> 200 text/plain "NGINX Lua is working. Worker PID: N". */
-abstract class Seed01HelloContract {
-
-    /** The seed config under test (verbatim, in the engine's language). */
-    protected abstract Path conf();
-
-    @TempDir
-    Path tmp;
+abstract class Seed01HelloContract extends SeedContract {
 
     @Test
     void helloReportsAWorkerPid() throws Exception {

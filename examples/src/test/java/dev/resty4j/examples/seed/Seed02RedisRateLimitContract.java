@@ -3,16 +3,13 @@ package dev.resty4j.examples.seed;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.resty4j.examples.LocalRedis;
-import io.vertx.core.Vertx;
 import java.net.InetAddress;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Seed 02 "Redis-Backed Rate Limiting" against the machine's Redis, behind {@code proxy_pass http://backend}
@@ -22,13 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
  * (Redis down, and a Redis that never answers, are bindings-redis's SeedRateLimitTest: the seed names
  * 127.0.0.1:6379 literally.)
  */
-abstract class Seed02RedisRateLimitContract {
+abstract class Seed02RedisRateLimitContract extends SeedContract {
 
-    protected abstract Path conf();
-
-    @TempDir
-    Path tmp;
-    Vertx vertx;
     LocalRedis redis;
     Backend backend;
     final byte[] clientAddress = {127, (byte) ThreadLocalRandom.current().nextInt(1, 255),
@@ -38,7 +30,6 @@ abstract class Seed02RedisRateLimitContract {
     void start() {
         redis = LocalRedis.require();
         redis.send("del", key());
-        vertx = Vertx.vertx();
         backend = Backend.ok(vertx);
     }
 
@@ -47,7 +38,6 @@ abstract class Seed02RedisRateLimitContract {
         redis.send("del", key());
         redis.close();
         backend.close();
-        vertx.close().await();
     }
 
     /** The seed's key for this test's client address. */

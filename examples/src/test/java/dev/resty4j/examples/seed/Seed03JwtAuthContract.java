@@ -2,10 +2,8 @@ package dev.resty4j.examples.seed;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.vertx.core.Vertx;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.security.Key;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -16,7 +14,6 @@ import org.jose4j.keys.HmacKey;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Seed 03 "JWT Authentication at the Edge" behind {@code proxy_pass http://backend} to a loopback backend
@@ -25,28 +22,21 @@ import org.junit.jupiter.api.io.TempDir;
  * from inside the test JVM). Tokens are signed by jose4j, another implementation. The seed listens on
  * {@code 443 ssl}; the test serves it as plain HTTP on loopback (TLS is the listener's business, not the seed's).
  */
-abstract class Seed03JwtAuthContract {
-
-    protected abstract Path conf();
+abstract class Seed03JwtAuthContract extends SeedContract {
 
     static final String SECRET = "seed-test-secret-0123456789abcdef";
     static final HmacKey KEY = new HmacKey(SECRET.getBytes(StandardCharsets.UTF_8));
 
-    @TempDir
-    Path tmp;
-    Vertx vertx;
     Backend backend;
 
     @BeforeEach
     void start() {
-        vertx = Vertx.vertx();
         backend = Backend.ok(vertx);
     }
 
     @AfterEach
     void stop() {
         backend.close();
-        vertx.close().await();
     }
 
     private SeedServer serve() throws Exception {

@@ -2,36 +2,15 @@ package dev.resty4j.examples.seed;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.vertx.core.Vertx;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Seed 04 "In-Memory LRU Cache" in front of user-service (a loopback server the wrapper maps the name to):
  * MISS with the service's body, then HIT without calling it, 502 {"error":"upstream_error"} otherwise.
  * One worker: the cache is per worker (as in nginx), so with two the repeat could land on the other one.
  */
-abstract class Seed04LruCacheContract {
-
-    protected abstract Path conf();
-
-    @TempDir
-    Path tmp;
-    Vertx vertx;
-
-    @BeforeEach
-    void vertx() {
-        vertx = Vertx.vertx();
-    }
-
-    @AfterEach
-    void close() {
-        vertx.close().await();
-    }
+abstract class Seed04LruCacheContract extends SeedContract {
 
     @Test
     void missThenHitWithoutCallingTheServiceAgain() throws Exception {

@@ -3,22 +3,15 @@ package dev.resty4j.examples.seed;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Seed 05 "Shared Memory Across Workers": the three dicts at their declared sizes, /count incremented atomically across workers. */
-abstract class Seed05SharedDictContract {
-
-    protected abstract Path conf();
-
-    @TempDir
-    Path tmp;
+abstract class Seed05SharedDictContract extends SeedContract {
 
     @Test
     void sharedDictCountsAtomicallyAcrossWorkers() throws Exception {

@@ -3,41 +3,20 @@ package dev.resty4j.examples.seed;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.Promise;
-import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Seed 06 "Background Tasks with ngx.timer": responses go out without waiting for the metrics push, and
  * every request's {uri,status,latency,ip} is POSTed to metrics-service/ingest.
  */
-abstract class Seed06TimerMetricsContract {
-
-    protected abstract Path conf();
-
-    @TempDir
-    Path tmp;
-    Vertx vertx;
-
-    @BeforeEach
-    void vertx() {
-        vertx = Vertx.vertx();
-    }
-
-    @AfterEach
-    void close() {
-        vertx.close().await();
-    }
+abstract class Seed06TimerMetricsContract extends SeedContract {
 
     @Test
     void metricsPushedFromATimerDoNotDelayResponses() throws Exception {

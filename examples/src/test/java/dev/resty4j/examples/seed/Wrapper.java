@@ -5,7 +5,9 @@ import java.nio.file.Path;
 /**
  * The config a deployment puts around a verbatim seed file: top-level {@code env} lines, an {@code http}
  * block with {@code upstream}s and host-name mappings ({@code resty4j_hosts NAME IP:PORT}, the resolver's
- * static entries, like /etc/hosts), then {@code include SEED;}.
+ * static entries, like /etc/hosts), then {@code include SEED;}. The seed keeps its own {@code http} block, so
+ * the wrapper's is a second one: resty4j's loader merges them (nginx would want the upstream inside the
+ * seed's block, which only an edited copy could do).
  */
 final class Wrapper {
 

@@ -3,6 +3,7 @@ package dev.resty4j.lua.lib;
 import dev.resty4j.core.worker.Fiber;
 import dev.resty4j.lua.LuaLimitError;
 import dev.resty4j.lua.LuaWorkerVm;
+import dev.resty4j.lua.PositionedError;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadFactory;
 import org.luaj.vm2.Globals;
@@ -86,7 +87,7 @@ public final class Coroutines {
                     if (err.isstring()) {
                         c.vm.hooks().propagate(err.tojstring()); // the log shows where the coroutine failed
                     }
-                    throw err.isstring() ? new LuaError(err.tojstring(), 0) : new LuaError(err);
+                    throw err.isstring() ? new PositionedError(err.tojstring()) : new LuaError(err);
                 }
                 return r.subargs(2);
             });

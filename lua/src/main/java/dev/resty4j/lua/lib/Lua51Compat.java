@@ -71,7 +71,9 @@ public final class Lua51Compat {
             // lua_sandbox off: the whole LuaJ standard library, bytecode loading included
             g.load(new org.luaj.vm2.lib.jse.JseIoLib());
             g.load(new org.luaj.vm2.lib.jse.LuajavaLib());
-            g.load(new org.luaj.vm2.lib.DebugLib());
+            // the VM's own DebugLib (LuaHooks: budgets, error positions) serves the debug table: a fresh
+            // DebugLib would replace it as the globals' hook and switch the budgets off
+            g.load(g.debuglib != null ? g.debuglib : new org.luaj.vm2.lib.DebugLib());
             org.luaj.vm2.LoadState.install(g);
         }
         os.set("getenv", new NgxFunction("getenv", a -> {
@@ -212,7 +214,12 @@ public final class Lua51Compat {
         try {
             org.luaj.vm2.Prototype p = LuaC.instance.compile(new java.io.ByteArrayInputStream(source), name);
             LuaValue env = a.isnil(4) ? g : a.arg(4);
-            return new LuaClosure(p, env);
+            // made over the globals (so LuaJ runs the VM hooks: budgets, positions), then given its environment
+            LuaClosure f = new LuaClosure(p, g);
+            if (env != g && f.upValues.length > 0) {
+                f.upValues[0] = new UpValue(new LuaValue[] {env}, 0);
+            }
+            return f;
         } catch (LuaError e) {
             return LuaValue.varargsOf(LuaValue.NIL, LuaValue.valueOf(LuaWorkerVm.luaPosition(e.getMessage())));
         } catch (java.io.IOException e) {

@@ -49,7 +49,10 @@ public final class NgxBaseLib {
 
         ngx.set("say", new NgxFunction("say", a -> print(vm, a, true)));
         ngx.set("print", new NgxFunction("print", a -> print(vm, a, false)));
-        ngx.set("flush", new NgxFunction("flush", a -> ok(Output.flush(vm.request()))));
+        ngx.set("flush", new NgxFunction("flush", a -> {
+            String err = Output.flushing(vm.request());
+            return err == null ? LuaValue.valueOf(1) : LuaValue.varargsOf(LuaValue.NIL, LuaValue.valueOf(err));
+        }));
         ngx.set("eof", new NgxFunction("eof", a -> ok(Output.eof(vm.request()))));
         ngx.set("send_headers", new NgxFunction("send_headers", a -> {
             Output.sendHeaders(vm.request());
@@ -232,7 +235,8 @@ public final class NgxBaseLib {
             {"HTTP_NOT_ALLOWED", 405}, {"HTTP_NOT_ACCEPTABLE", 406}, {"HTTP_REQUEST_TIMEOUT", 408},
             {"HTTP_CONFLICT", 409}, {"HTTP_GONE", 410}, {"HTTP_UPGRADE_REQUIRED", 426},
             {"HTTP_TOO_MANY_REQUESTS", 429}, {"HTTP_CLOSE", 444}, {"HTTP_ILLEGAL", 451},
-            {"HTTP_INTERNAL_SERVER_ERROR", 500}, {"HTTP_METHOD_NOT_IMPLEMENTED", 501}, {"HTTP_BAD_GATEWAY", 502},
+            {"HTTP_INTERNAL_SERVER_ERROR", 500}, {"HTTP_METHOD_NOT_IMPLEMENTED", 501}, {"HTTP_NOT_IMPLEMENTED", 501},
+            {"HTTP_BAD_GATEWAY", 502},
             {"HTTP_SERVICE_UNAVAILABLE", 503}, {"HTTP_GATEWAY_TIMEOUT", 504}, {"HTTP_VERSION_NOT_SUPPORTED", 505},
             {"HTTP_INSUFFICIENT_STORAGE", 507},
         };
@@ -334,7 +338,7 @@ public final class NgxBaseLib {
         cfg.set("ngx_lua_version", NgxInfo.NGX_LUA_VERSION);
         cfg.set("nginx_configure", new NgxFunction("nginx_configure", a -> LuaValue.valueOf("")));
         cfg.set("prefix", new NgxFunction("prefix", a -> LuaValue.valueOf(System.getProperty("user.dir") + "/")));
-        cfg.set("is_console", LuaValue.FALSE);
+        // no is_console: only resty-cli's console sets it; nginx's ngx.config has exactly the six above
         ngx.set("config", cfg);
     }
 

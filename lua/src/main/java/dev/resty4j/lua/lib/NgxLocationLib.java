@@ -46,6 +46,7 @@ public final class NgxLocationLib {
         boolean copy = false;
         boolean share = false;
         LuaTable ctx = null;
+        Map<String, String> headers = null;
         if (options.istable()) {
             LuaTable o = options.checktable();
             LuaValue m = o.get("method");
@@ -75,6 +76,21 @@ public final class NgxLocationLib {
                     vars.put(LuaValues.scalar(k), LuaValues.scalar(next.arg(2)));
                 }
             }
+            LuaValue hs = o.get("headers");
+            if (hs.istable()) {
+                headers = new LinkedHashMap<>();
+                LuaValue k = LuaValue.NIL;
+                while (true) {
+                    Varargs next = hs.checktable().next(k);
+                    k = next.arg1();
+                    if (k.isnil()) {
+                        break;
+                    }
+                    headers.put(LuaValues.scalar(k), LuaValues.scalar(next.arg(2)));
+                }
+            } else if (!hs.isnil()) {
+                throw new NgxApiException("Bad headers option value type " + hs.typename() + ", expected a Lua table");
+            }
             copy = o.get("copy_all_vars").toboolean();
             share = o.get("share_all_vars").toboolean();
             LuaValue c = o.get("ctx");
@@ -85,7 +101,7 @@ public final class NgxLocationLib {
             throw new NgxApiException("Bad options argument");
         }
         Subrequests.Result r = Subrequests.capture(vm.request(), LuaValues.str(uri),
-                new Subrequests.Options(method, args, body, vars, copy, share, ctx, LuaWorkerVm.CTX_SLOT));
+                new Subrequests.Options(method, args, body, vars, copy, share, ctx, LuaWorkerVm.CTX_SLOT, headers));
         LuaTable res = new LuaTable();
         res.set("status", r.status());
         res.set("body", LuaValues.lbytes(r.body()));

@@ -69,7 +69,12 @@ public final class NgxReqLib {
             RequestContext r = vm.request();
             Contexts.requireRequest(r);
             LuaValue v = a.arg1();
-            String args = v.istable() ? ArgsCodec.encodeArgs(toJavaMap(v.checktable())) : LuaValues.scalar(v);
+            String args;
+            try {
+                args = v.istable() ? ArgsCodec.encodeArgs(toJavaMap(v.checktable())) : LuaValues.scalar(v);
+            } catch (IllegalArgumentException e) {
+                throw new NgxApiException(e.getMessage());
+            }
             r.args(args.isEmpty() ? null : args);
             return LuaValue.NONE;
         }));
@@ -161,7 +166,8 @@ public final class NgxReqLib {
             if (k.isnil()) {
                 break;
             }
-            Object key = k.isstring() && !k.isnumber() ? LuaValues.str(k) : k.isnumber() ? (Object) k.todouble() : k.typename();
+            // by type, not isstring()/isnumber(): LuaJ calls the string "1" a number, and decoded args have such keys
+            Object key = k.type() == LuaValue.TSTRING ? LuaValues.str(k) : k.type() == LuaValue.TNUMBER ? (Object) k.todouble() : k.typename();
             m.put(key, toJava(n.arg(2)));
         }
         return m;

@@ -23,7 +23,7 @@ import java.util.regex.Pattern;
 final class ServeProcess implements AutoCloseable {
 
     private static final Pattern SERVING = Pattern.compile("resty4j: serving .* on port (\\d+)");
-    private static final Pattern HEAP_USED = Pattern.compile("total \\d+K, used (\\d+)K");
+    private static final Pattern HEAP_USED = Pattern.compile("heap .*?used (\\d+)K");
     /** Output lines kept for assertions and failure messages (the oldest are dropped beyond this). */
     private static final int KEPT_LINES = 5_000;
 
