@@ -482,11 +482,20 @@ public final class Resty implements AutoCloseable {
         public Builder clientMaxBodySize(long bytes) { this.clientMaxBodySize = bytes; return this; }
         /** {@code lua_code_cache}: off recompiles (and re-reads files) for every request, for development. */
         public Builder codeCache(boolean on) { this.codeCache = on; return this; }
-        /** {@code lua_package_path} entries ({@code /path/?.lua}); {@code ;;} means the defaults. */
+        /**
+         * {@code lua_package_path} entries ({@code /path/?.lua}); {@code ;;} means the defaults, kept in the
+         * list as a {@code ";;"} entry so the engine puts its default path there (as LuaJIT does).
+         */
         public Builder packagePath(String templates) {
-            for (String t : templates.split(";")) {
-                if (!t.isEmpty()) {
-                    packagePath.add(t);
+            String[] parts = templates.split(";;", -1);
+            for (int i = 0; i < parts.length; i++) {
+                if (i > 0) {
+                    packagePath.add(";;");
+                }
+                for (String t : parts[i].split(";")) {
+                    if (!t.isEmpty()) {
+                        packagePath.add(t);
+                    }
                 }
             }
             return this;

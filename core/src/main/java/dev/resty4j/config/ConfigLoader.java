@@ -59,7 +59,6 @@ public final class ConfigLoader {
     }
 
     private final Options options;
-    /** The level the top-level error_log set (nginx's default: error), and the most verbose nested one. */
     private final String fileName;
     private final Path baseDir;
     private final Resty.Builder builder;

@@ -17,7 +17,7 @@ final class Outcomes {
     static Step after(RequestContext req, Phase phase, PhaseRunner.Outcome outcome) {
         switch (outcome) {
             case DONE:
-                return Step.CONTINUE;
+                return continueOrEnd(req, phase);
             case EXEC:
                 return Step.EXEC;
             case ERROR:
@@ -29,11 +29,24 @@ final class Outcomes {
                 req.exitStatus(RequestContext.NO_EXIT);
                 if (phase != Phase.CONTENT && (status == NGX_OK || status == NGX_DECLINED || (status > 0 && status < 200))) {
                     // ngx.exit(ngx.OK) ends only the current phase handler.
-                    return Step.CONTINUE;
+                    return continueOrEnd(req, phase);
                 }
                 finish(req, status);
                 return Step.FINISHED;
         }
+    }
+
+    /**
+     * After a rewrite or access handler that let the request go on: if it already sent the response
+     * headers, later phases must not answer again, so the response ends here (lua-nginx-module's rule).
+     */
+    private static Step continueOrEnd(RequestContext req, Phase phase) {
+        boolean early = phase == Phase.SERVER_REWRITE || phase == Phase.REWRITE || phase == Phase.ACCESS;
+        if (early && req.headersSent() && !req.isSubrequest()) {
+            Output.finish(req);
+            return Step.FINISHED;
+        }
+        return Step.CONTINUE;
     }
 
     /** Ends the request with an exit status. */
@@ -42,6 +55,17 @@ final class Outcomes {
             // ngx.ERROR, and ngx.AGAIN / ngx.DONE, which make no sense as a request's end: 500, as nginx.
             fail(req);
             return;
+        }
+        if (req.http10Buffering() && status != 408 && status != 499 && status != 444) {
+            // output buffered for an HTTP/1.0 client is the response: it goes out with the status
+            // already set, or the exit status (lua-nginx-module's handle_exit)
+            if (req.status() == 0 && status >= 200) {
+                req.status(status);
+            }
+            if (req.status() != 0) {
+                Output.finish(req);
+                return;
+            }
         }
         if (req.headersSent()) {
             if (status >= 300 && status != req.status()) {

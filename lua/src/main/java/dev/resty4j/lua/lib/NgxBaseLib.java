@@ -288,7 +288,10 @@ public final class NgxBaseLib {
         ngx.set("encode_base64", new NgxFunction("encode_base64", a ->
                 LuaValues.lbytes(Base64Codec.encodeBase64(strArg(a, 1), a.optboolean(2, false)))));
         ngx.set("decode_base64", new NgxFunction("decode_base64", a -> {
-            byte[] r = Base64Codec.decodeBase64(LuaValues.bytes(a.checkstring(1)));
+            if (a.arg1().type() != LuaValue.TSTRING) {
+                throw new NgxApiException("string argument only"); // numbers too, as resty.core's decode_base64
+            }
+            byte[] r = Base64Codec.decodeBase64(LuaValues.bytes(a.arg1()));
             return r == null ? LuaValue.NIL : LuaValues.lbytes(r);
         }));
         ngx.set("md5", new NgxFunction("md5", a -> LuaValue.valueOf(Hashing.md5Hex(strArg(a, 1)))));

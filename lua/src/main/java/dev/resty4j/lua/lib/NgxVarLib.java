@@ -27,6 +27,9 @@ public final class NgxVarLib {
                 String c = Variables.capture(req, k.toint());
                 return c == null ? LuaValue.NIL : LuaValues.lstr(c);
             }
+            if (!k.isstring()) {
+                throw new NgxApiException("bad variable name");
+            }
             String v = Variables.get(req, LuaValues.str(k));
             return v == null ? LuaValue.NIL : LuaValues.lstr(v);
         }));
@@ -34,6 +37,9 @@ public final class NgxVarLib {
             RequestContext req = vm.request();
             Contexts.requireRequest(req);
             LuaValue v = a.arg(3);
+            if (a.arg(2).type() != LuaValue.TSTRING) {
+                throw new NgxApiException("bad variable name");
+            }
             Variables.set(req, LuaValues.str(a.arg(2)), v.isnil() ? null : LuaValues.scalar(v));
             return LuaValue.NONE;
         }));

@@ -21,15 +21,28 @@ import org.luaj.vm2.compiler.LuaC;
  */
 public final class Requires {
 
+    /** The search path LuaJIT's {@code ;;} expands to here: the working directory. */
+    private static final String DEFAULT_PATH = "./?.lua";
+    private static final String DEFAULT_CPATH = "./?.so";
+
     private Requires() {
     }
 
     public static void install(LuaWorkerVm vm, Globals g) {
         LuaTable pkg = g.get("package").checktable();
         List<String> templates = new ArrayList<>(vm.worker().resty().settings().packagePath());
-        templates.add("./?.lua");
+        // ";;" stands for the default path; without it the default still comes last
+        int defaults = templates.indexOf(";;");
+        if (defaults < 0) {
+            templates.add(DEFAULT_PATH);
+        } else {
+            templates.replaceAll(t -> t.equals(";;") ? DEFAULT_PATH : t);
+        }
         pkg.set("path", String.join(";", templates));
-        pkg.set("cpath", "");
+        // informational only (no C modules on the JVM), but scripts and libraries read it
+        List<String> cpath = vm.worker().resty().settings().directive("lua_package_cpath");
+        pkg.set("cpath", cpath == null || cpath.isEmpty() ? "" : cpath.get(0).replace(";;", ";" + DEFAULT_CPATH + ";")
+                .replaceAll("^;+|;+$", "").replaceAll(";{2,}", ";"));
         LuaTable searchers = new LuaTable();
         searchers.set(1, new NgxFunction("preload_searcher", a -> {
             LuaValue f = pkg.get("preload").get(a.arg1());

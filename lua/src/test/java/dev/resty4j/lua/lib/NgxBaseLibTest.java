@@ -32,4 +32,39 @@ class NgxBaseLibTest {
                     .isEqualTo("debug nginx_configure nginx_version ngx_lua_version prefix subsystem\n");
         }
     }
+
+    @Test
+    void decodeBase64TakesStringsOnly() throws Exception {
+        try (RestyTester t = RestyTester.of(Resty.builder().location("/t", l -> l.contentByLua(
+                "ngx.say(ngx.decode_base64(32))")))) {
+            MockResponse r = t.get("/t").run();
+            assertThat(r.status()).isEqualTo(500);
+            assertThat(r.logs()).anyMatch(l -> l.message().contains("string argument only"));
+        }
+    }
+
+    @Test
+    void ngxVarKeysMustBeStrings() throws Exception {
+        try (RestyTester t = RestyTester.of(Resty.builder()
+                .location("/get", l -> l.set("$true", "32").contentByLua("ngx.say(ngx.var[true])"))
+                .location("/set", l -> l.set("$true", "32").contentByLua("ngx.var[true] = 56")))) {
+            for (String uri : new String[] {"/get", "/set"}) {
+                MockResponse r = t.get(uri).run();
+                assertThat(r.status()).isEqualTo(500);
+                assertThat(r.logs()).anyMatch(l -> l.message().contains("bad variable name"));
+            }
+        }
+    }
+
+    @Test
+    void packagePathPutsTheDefaultWhereDoubleSemicolonsAre() throws Exception {
+        try (RestyTester t = RestyTester.of(Resty.builder().packagePath("/a/?.lua;;/b/?.lua")
+                .location("/t", l -> l.contentByLua("ngx.say(package.path)")))) {
+            assertThat(t.get("/t").run().body()).isEqualTo("/a/?.lua;./?.lua;/b/?.lua\n");
+        }
+        try (RestyTester t = RestyTester.of(Resty.builder().packagePath("/a/?.lua")
+                .location("/t", l -> l.contentByLua("ngx.say(package.path)")))) {
+            assertThat(t.get("/t").run().body()).isEqualTo("/a/?.lua;./?.lua\n");
+        }
+    }
 }

@@ -65,4 +65,32 @@ class NgxOutputTest {
             assertThat(r.logs()).anyMatch(l -> l.message().contains("flush: 1 nil"));
         }
     }
+
+    @Test
+    void outputInRewriteOrAccessEndsTheRequestThere() throws Exception {
+        try (RestyTester t = RestyTester.of(Resty.builder()
+                .location("/rewrite", l -> l.rewriteByLua("ngx.say('foo') ngx.flush(true)").contentByLua("ngx.say('OK')"))
+                .location("/access", l -> l.accessByLua("ngx.say('bar')").contentByLua("ngx.say('OK')"))
+                .location("/quiet", l -> l.rewriteByLua("ngx.ctx.x = 1").contentByLua("ngx.say('OK')")))) {
+            assertThat(t.get("/rewrite").run().body()).isEqualTo("foo\n");
+            assertThat(t.get("/access").run().body()).isEqualTo("bar\n");
+            assertThat(t.get("/quiet").run().body()).isEqualTo("OK\n");
+        }
+    }
+
+    @Test
+    void exitAfterBufferedHttp10OutputSendsThatOutput() throws Exception {
+        try (RestyTester t = RestyTester.of(Resty.builder().location("/t", l -> l.rewriteByLua("""
+                ngx.status = 403
+                ngx.say("Hello World")
+                ngx.exit(403)
+                """)))) {
+            MockResponse r = t.get("/t").httpVersion("1.0").run();
+            assertThat(r.status()).isEqualTo(403);
+            assertThat(r.body()).isEqualTo("Hello World\n");
+            MockResponse r11 = t.get("/t").run();
+            assertThat(r11.status()).isEqualTo(403);
+            assertThat(r11.body()).isEqualTo("Hello World\n"); // headers went with ngx.say
+        }
+    }
 }
