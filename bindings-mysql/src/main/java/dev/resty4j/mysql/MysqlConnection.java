@@ -3,7 +3,10 @@ package dev.resty4j.mysql;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.internal.VertxInternal;
 import io.vertx.mysqlclient.MySQLConnection;
+import io.vertx.mysqlclient.MySQLConnectOptions;
+import io.vertx.mysqlclient.impl.MySQLConnectionFactory;
 import io.vertx.sqlclient.PreparedStatement;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
@@ -27,6 +30,8 @@ final class MysqlConnection {
     static final AtomicInteger OPEN = new AtomicInteger();
 
     private final MySQLConnection conn;
+    /** The Vert.x factory that opened this connection alone (its TCP client); closed with it. */
+    private final MySQLConnectionFactory factory;
     private final ConnectionPool pool;
     private final Charset charset;
     private final String serverVersion;
@@ -38,45 +43,69 @@ final class MysqlConnection {
     private final Map<Integer, PreparedStatement> statements = new HashMap<>();
     private int nextStatementId = 1;
 
-    private MysqlConnection(MySQLConnection conn, ConnectionPool pool, Charset charset) {
+    private MysqlConnection(MySQLConnection conn, MySQLConnectionFactory factory, ConnectionPool pool, Charset charset) {
         this.conn = conn;
+        this.factory = factory;
         this.pool = pool;
         this.charset = charset;
         this.serverVersion = conn.databaseMetadata().fullVersion();
         OPEN.incrementAndGet();
-        conn.closeHandler(v -> gone());
+        conn.closeHandler(v -> {
+            if (gone()) {
+                close(factory); // dropped by the server
+            }
+        });
     }
 
     /**
      * Opens a new physical connection for {@code pool}, whose caller holds a connection permit: the permit
      * goes back to the pool if the connect fails or times out; otherwise the new connection holds it.
+     *
+     * <p>The connect runs on a connection factory of its own, as {@link MySQLConnection#connect} does, but
+     * kept here: the Vert.x connect completes only after the MySQL handshake and gives no handle on the
+     * socket before, so when a server accepts the TCP connection and never sends its greeting, closing the
+     * factory (its TCP client) is what closes the socket at our timeout, as nginx closes a cosocket whose
+     * connect timed out.
      */
     static Future<MysqlConnection> open(Vertx vertx, ConnectOptions options, ConnectionPool pool, long timeoutMs) {
+        MySQLConnectOptions vertxOptions = options.toVertx();
+        if (vertxOptions.isUsingDomainSocket() && !vertx.isNativeTransportEnabled()) {
+            // what MySQLConnection.connect answers before it opens anything
+            pool.release(null);
+            return Future.failedFuture("Native transport is not available");
+        }
         Promise<MysqlConnection> result = Promise.promise();
         AtomicBoolean settled = new AtomicBoolean();
+        MySQLConnectionFactory factory = new MySQLConnectionFactory((VertxInternal) vertx);
         long timer = vertx.setTimer(timeoutMs, t -> {
             if (settled.compareAndSet(false, true)) {
+                close(factory); // the connection still in its handshake goes with it
                 pool.release(null);
                 result.fail(MysqlErrors.TIMEOUT);
             }
         });
-        MySQLConnection.connect(vertx, options.toVertx()).onComplete(ar -> {
+        factory.connect(vertx.getOrCreateContext(), vertxOptions).map(MySQLConnection::cast).onComplete(ar -> {
             vertx.cancelTimer(timer);
             if (!settled.compareAndSet(false, true)) {
                 // timed out meanwhile: nobody wants it any more
                 if (ar.succeeded()) {
-                    ar.result().close();
+                    ar.result().close().onComplete(v -> close(factory));
                 }
                 return;
             }
             if (ar.succeeded()) {
-                result.complete(new MysqlConnection(ar.result(), pool, options.charset()));
+                result.complete(new MysqlConnection(ar.result(), factory, pool, options.charset()));
             } else {
+                close(factory);
                 pool.release(null);
                 result.fail(ar.cause());
             }
         });
         return result.future();
+    }
+
+    private static void close(MySQLConnectionFactory factory) {
+        factory.close(Promise.promise());
     }
 
     ConnectionPool pool() {
@@ -135,7 +164,7 @@ final class MysqlConnection {
     /** Closes the connection (COM_QUIT) and gives its slot back to the pool; idempotent. */
     void close() {
         if (gone()) {
-            conn.close();
+            conn.close().onComplete(v -> close(factory));
         }
     }
 

@@ -25,6 +25,8 @@ final class RedisConn {
     /** The pool this connection belongs to: its name at connect time, with the owning worker's pools. */
     final String poolName;
     final WorkerPools pools;
+    /** Hands the Vert.x client that opened this connection on to a later connect, once this one closed. */
+    private final Runnable releaseClient;
     /** How many times a script took it from the pool ({@code get_reused_times}). */
     int reusedTimes;
     /** Attached to a script object before (so taking it again is a reuse). */
@@ -38,10 +40,11 @@ final class RedisConn {
     private Promise<Response> inboxWaiter;
     private boolean closed;
 
-    RedisConn(RedisConnection vertx, String poolName, WorkerPools pools) {
+    RedisConn(RedisConnection vertx, String poolName, WorkerPools pools, Runnable releaseClient) {
         this.vertx = vertx;
         this.poolName = poolName;
         this.pools = pools;
+        this.releaseClient = releaseClient;
         vertx.handler(this::pushed);
         vertx.endHandler(v -> remoteClosed());
         vertx.exceptionHandler(t -> remoteClosed());
@@ -66,6 +69,7 @@ final class RedisConn {
         } else {
             vertx.close();
         }
+        releaseClient.run();
         pools.released(this);
     }
 
@@ -77,6 +81,7 @@ final class RedisConn {
             closed = true;
             failWaiter();
         }
+        releaseClient.run();
         pools.released(this);
     }
 

@@ -243,8 +243,12 @@ public final class RedisSession implements NativeHandle {
     }
 
     private Future<RedisConn> open(RedisBinding.Endpoint endpoint, String poolName, long timeout) {
-        Future<RedisConn> f = binding.open(endpoint).map(vc -> new RedisConn(vc, poolName, pools));
-        return CosocketErrors.within(binding.vertx(), f, timeout, RedisConn::close);
+        RedisBinding.Opening opening = binding.open(endpoint);
+        Future<RedisConn> f = opening.connection().map(vc -> new RedisConn(vc, poolName, pools, () -> binding.reuseClient(opening)));
+        // a connection that failed or timed out (possibly stuck in its handshake) goes with its client;
+        // one that completes after the timeout is closed then
+        return CosocketErrors.within(binding.vertx(), f, timeout, RedisConn::close)
+                .onFailure(t -> binding.closeClient(opening.client()));
     }
 
     private void attach(RedisConn c, boolean reused, int seq) {

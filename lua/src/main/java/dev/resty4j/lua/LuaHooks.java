@@ -46,6 +46,9 @@ public final class LuaHooks extends DebugLib {
         CallStack resumer;
         /** The budget the code on this stack runs under (null: none). */
         ScriptBudget budget;
+        /** For a handler's stack: its own budget, and the stack that ran before it (see {@link #enter}). */
+        ScriptBudget own;
+        CallStack previous;
 
         CallStack(ScriptBudget budget) {
             this.budget = budget;
@@ -58,6 +61,8 @@ public final class LuaHooks extends DebugLib {
     private int top = -1;
     private ScriptBudget budget;
     private int countdown = CHECK_INTERVAL;
+    private final CallStack[] pool = new CallStack[8];
+    private int pooled;
     /** The traceback of the last error raised in Lua code (see {@link #install}). */
     private Traceback lastError;
     /** Set while a coroutine boundary re-raises an error: the original traceback stays. */
@@ -161,15 +166,34 @@ public final class LuaHooks extends DebugLib {
         budget = s.budget;
     }
 
-    /** A handler run starts: a fresh stack under {@code b}; returns what {@link #leave} puts back. */
-    Object enter(ScriptBudget b) {
-        CallStack saved = save();
-        use(new CallStack(b));
-        return saved;
+    /**
+     * A handler run starts: a fresh stack with its budget; returns the token for {@link #leave}. Handler stacks
+     * (and their budgets) are reused: this runs for every phase of every request.
+     */
+    Object enter(dev.resty4j.core.engine.ScriptLimits limits, dev.resty4j.core.request.RequestContext req, String what) {
+        CallStack previous = save();
+        CallStack s = pooled > 0 ? pool[--pooled] : new CallStack(null);
+        if (s.own == null) {
+            s.own = new ScriptBudget();
+        }
+        s.own.start(limits, req, what);
+        s.budget = s.own;
+        s.top = -1;
+        s.resumer = null;
+        s.previous = previous;
+        use(s);
+        return s;
     }
 
-    void leave(Object saved) {
-        use((CallStack) saved);
+    /** The handler run is over: back to the stack that ran before. */
+    void leave(Object token) {
+        CallStack s = (CallStack) token;
+        use(s.previous);
+        s.previous = null;
+        s.own.end();
+        if (pooled < pool.length) {
+            pool[pooled++] = s;
+        }
     }
 
     /** The fiber stops (I/O, sleep, hand-off): its stack goes with it and its budget clock stops. */

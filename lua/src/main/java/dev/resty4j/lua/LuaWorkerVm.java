@@ -57,6 +57,8 @@ public final class LuaWorkerVm implements WorkerVm {
     private final LuaHooks hooks;
     private final Map<Location, ScriptLimits> limitsByLocation = new IdentityHashMap<>();
     private ScriptLimits httpLimits;
+    private Location lastLocation;
+    private ScriptLimits lastLimits;
 
     LuaWorkerVm(Worker worker) {
         this.worker = worker;
@@ -158,7 +160,7 @@ public final class LuaWorkerVm implements WorkerVm {
      * @throws ScriptError for a runtime error, with Lua's message and traceback
      */
     public Varargs runHandler(RequestContext req, String what, LuaValue fn, Varargs args) {
-        Object saved = hooks.enter(new ScriptBudget(limits(req), () -> where(req, what)));
+        Object saved = hooks.enter(limits(req), req, what);
         try {
             return fn.invoke(args);
         } catch (LuaError e) {
@@ -179,6 +181,9 @@ public final class LuaWorkerVm implements WorkerVm {
     /** The limits of the request's location (cached per location: this runs for every phase). */
     private ScriptLimits limits(RequestContext req) {
         Location loc = req == null ? null : req.location();
+        if (loc == lastLocation && lastLimits != null) {
+            return lastLimits;
+        }
         if (loc == null) {
             if (httpLimits == null) {
                 httpLimits = ScriptLimits.of(worker.resty().settings(), null);
@@ -190,10 +195,12 @@ public final class LuaWorkerVm implements WorkerVm {
             l = ScriptLimits.of(worker.resty().settings(), loc);
             limitsByLocation.put(loc, l);
         }
+        lastLocation = loc;
+        lastLimits = l;
         return l;
     }
 
-    private static String where(RequestContext req, String what) {
+    static String where(RequestContext req, String what) {
         Phase phase = req == null ? null : req.phase();
         String handler = what != null ? what : phase == null ? "handler" : phase.phaseName() + "_by_lua";
         Location loc = req == null ? null : req.location();

@@ -10,9 +10,10 @@ import dev.resty4j.core.engine.ScriptLimits;
  */
 public final class ScriptBudget {
 
-    private final ScriptLimits limits;
-    /** Where the run is, for the error message only (built when needed: this object is made per phase run). */
-    private final java.util.function.Supplier<String> where;
+    private ScriptLimits limits;
+    /** Where the run is, for the error message only (built when needed: this runs for every phase). */
+    private dev.resty4j.core.request.RequestContext req;
+    private String what;
     private long usedNanos;
     private long runningSince;
     private boolean running;
@@ -25,9 +26,24 @@ public final class ScriptBudget {
      * script then never reads the clock, and what goes uncounted (under CHECK_INTERVAL instructions per
      * stretch) is far below any budget.
      */
-    ScriptBudget(ScriptLimits limits, java.util.function.Supplier<String> where) {
+    ScriptBudget() {
+    }
+
+    /** Starts a handler run (the object is reused: see {@link LuaHooks#enter}). */
+    void start(ScriptLimits limits, dev.resty4j.core.request.RequestContext req, String what) {
         this.limits = limits;
-        this.where = where;
+        this.req = req;
+        this.what = what;
+        usedNanos = 0;
+        running = false;
+        instructions = 0;
+        memory = 0;
+        exceeded = null;
+    }
+
+    /** The run is over: nothing of the request is kept. */
+    void end() {
+        req = null;
     }
 
     /** The fiber stops running (suspended): its clock stops. */
@@ -81,7 +97,7 @@ public final class ScriptBudget {
 
     /** Marks the budget spent (e.g. by the output limit, which the core checks) and throws. */
     void fail(String message) {
-        exceeded = message + " in " + where.get();
+        exceeded = message + " in " + LuaWorkerVm.where(req, what);
         throw new LuaLimitError(exceeded);
     }
 

@@ -172,6 +172,10 @@ public final class Output {
             if (last.length > 0) {
                 req.addPending(last);
             }
+            if (req.isSubrequest() && !Boolean.TRUE.equals(args[1])) {
+                // the filter took the last-buffer flag away: the parent sees a truncated response (res.truncated)
+                req.sink().abort();
+            }
         }
         endBody(req);
     }

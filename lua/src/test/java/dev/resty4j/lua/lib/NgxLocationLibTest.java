@@ -60,4 +60,20 @@ class NgxLocationLibTest {
                     "variable \"cat\" cannot be assigned a value (maybe you forgot to define it first?)"));
         }
     }
+
+    @Test
+    void aBodyFilterDroppingEofTruncatesTheCapturedResponse() throws Exception {
+        try (RestyTester t = RestyTester.of(Resty.builder()
+                .location("/t", l -> l.contentByLua("""
+                        local res = ngx.location.capture("/read")
+                        ngx.say("truncated: ", res.truncated, " ", res.body)
+                        local res2 = ngx.location.capture("/whole")
+                        ngx.say("truncated: ", res2.truncated, " ", res2.body)
+                        """))
+                .location("/read", l -> l.returns(200, "hello world")
+                        .bodyFilterByLua("if ngx.arg[2] then ngx.arg[2] = false end"))
+                .location("/whole", l -> l.returns(200, "hello world").bodyFilterByLua("local _ = ngx.arg[1]")))) {
+            assertThat(t.get("/t").run().body()).isEqualTo("truncated: true hello world\ntruncated: false hello world\n");
+        }
+    }
 }
