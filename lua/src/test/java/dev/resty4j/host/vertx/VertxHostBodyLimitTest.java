@@ -60,6 +60,8 @@ class VertxHostBodyLimitTest {
         return client.request(o).compose(req -> {
             req.setChunked(chunked);
             return req.send(Buffer.buffer("x".repeat(bytes)));
-        }).compose(resp -> resp.body().map(b -> resp.statusCode() + " " + b)).await();
+        }).compose(resp -> resp.body().map(b -> resp.statusCode() + " " + b))
+                // a lost response fails the test instead of hanging the suite
+                .timeout(10, java.util.concurrent.TimeUnit.SECONDS).await();
     }
 }
