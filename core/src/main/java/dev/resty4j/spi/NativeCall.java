@@ -17,4 +17,34 @@ public interface NativeCall {
 
     /** The engine's name for the function, for error messages ({@code "connect"}). */
     String functionName();
+
+    /**
+     * The call context an engine passes: {@code current} gives the request the worker's VM is serving when
+     * asked (it may be asked after a suspension); a detached context (init, init_worker, timers: no request
+     * line) counts as no request.
+     */
+    static NativeCall of(Worker worker, java.util.function.Supplier<RequestContext> current, String functionName) {
+        return new NativeCall() {
+            @Override
+            public Resty resty() {
+                return worker.resty();
+            }
+
+            @Override
+            public Worker worker() {
+                return worker;
+            }
+
+            @Override
+            public RequestContext request() {
+                RequestContext r = current.get();
+                return r != null && r.method() != null ? r : null;
+            }
+
+            @Override
+            public String functionName() {
+                return functionName;
+            }
+        };
+    }
 }

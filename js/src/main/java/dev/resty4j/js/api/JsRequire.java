@@ -103,28 +103,7 @@ public final class JsRequire {
             args[i] = JsValues.toNeutral(a[i]);
         }
         Worker worker = vm.worker();
-        NativeCall call = new NativeCall() {
-            @Override
-            public Resty resty() {
-                return worker.resty();
-            }
-
-            @Override
-            public Worker worker() {
-                return worker;
-            }
-
-            @Override
-            public RequestContext request() {
-                RequestContext r = vm.request();
-                return r != null && r.method() != null ? r : null;
-            }
-
-            @Override
-            public String functionName() {
-                return name;
-            }
-        };
+        NativeCall call = NativeCall.of(worker, vm::request, name);
         Object result = fn.call(call, args);
         if (result instanceof Future<?> future) {
             return vm.promiseOf(future, this::result);

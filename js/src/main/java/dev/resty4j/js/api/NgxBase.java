@@ -355,30 +355,9 @@ public final class NgxBase {
 
     /** ngx.OK, ngx.HTTP_*, ngx.ERR, … as a JSON object the prelude copies onto {@code ngx}. */
     static String constantsJson() {
-        StringBuilder sb = new StringBuilder("{\"OK\":0,\"ERROR\":-1,\"AGAIN\":-2,\"DONE\":-4,\"DECLINED\":-5");
-        for (String m : HttpMethods.names()) {
-            sb.append(",\"HTTP_").append(m).append("\":").append(HttpMethods.number(m));
-        }
-        Object[][] codes = {
-            {"HTTP_CONTINUE", 100}, {"HTTP_SWITCHING_PROTOCOLS", 101}, {"HTTP_OK", 200}, {"HTTP_CREATED", 201},
-            {"HTTP_ACCEPTED", 202}, {"HTTP_NO_CONTENT", 204}, {"HTTP_PARTIAL_CONTENT", 206},
-            {"HTTP_SPECIAL_RESPONSE", 300}, {"HTTP_MOVED_PERMANENTLY", 301}, {"HTTP_MOVED_TEMPORARILY", 302},
-            {"HTTP_SEE_OTHER", 303}, {"HTTP_NOT_MODIFIED", 304}, {"HTTP_TEMPORARY_REDIRECT", 307},
-            {"HTTP_PERMANENT_REDIRECT", 308}, {"HTTP_BAD_REQUEST", 400}, {"HTTP_UNAUTHORIZED", 401},
-            {"HTTP_PAYMENT_REQUIRED", 402}, {"HTTP_FORBIDDEN", 403}, {"HTTP_NOT_FOUND", 404},
-            {"HTTP_NOT_ALLOWED", 405}, {"HTTP_NOT_ACCEPTABLE", 406}, {"HTTP_REQUEST_TIMEOUT", 408},
-            {"HTTP_CONFLICT", 409}, {"HTTP_GONE", 410}, {"HTTP_UPGRADE_REQUIRED", 426},
-            {"HTTP_TOO_MANY_REQUESTS", 429}, {"HTTP_CLOSE", 444}, {"HTTP_ILLEGAL", 451},
-            {"HTTP_INTERNAL_SERVER_ERROR", 500}, {"HTTP_METHOD_NOT_IMPLEMENTED", 501}, {"HTTP_BAD_GATEWAY", 502},
-            {"HTTP_SERVICE_UNAVAILABLE", 503}, {"HTTP_GATEWAY_TIMEOUT", 504}, {"HTTP_VERSION_NOT_SUPPORTED", 505},
-            {"HTTP_INSUFFICIENT_STORAGE", 507},
-        };
-        for (Object[] c : codes) {
-            sb.append(",\"").append(c[0]).append("\":").append(c[1]);
-        }
-        for (LogLevel l : LogLevel.values()) {
-            sb.append(",\"").append(l == LogLevel.ERR ? "ERR" : l.name()).append("\":").append(l.code());
-        }
+        StringBuilder sb = new StringBuilder("{");
+        dev.resty4j.core.api.NgxConstants.all().forEach((name, value) ->
+                sb.append(sb.length() > 1 ? "," : "").append('"').append(name).append("\":").append(value));
         return sb.append('}').toString();
     }
 }

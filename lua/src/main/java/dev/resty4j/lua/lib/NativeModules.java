@@ -1,6 +1,5 @@
 package dev.resty4j.lua.lib;
 
-import dev.resty4j.Resty;
 import dev.resty4j.core.api.Contexts;
 import dev.resty4j.core.api.NgxApiException;
 import dev.resty4j.core.request.RequestContext;
@@ -66,28 +65,7 @@ public final class NativeModules {
             args[i] = toJava(a.arg(i + 1), name, i + 1);
         }
         Worker worker = vm.worker();
-        NativeCall call = new NativeCall() {
-            @Override
-            public Resty resty() {
-                return worker.resty();
-            }
-
-            @Override
-            public Worker worker() {
-                return worker;
-            }
-
-            @Override
-            public RequestContext request() {
-                RequestContext r = vm.request();
-                return r != null && r.method() != null ? r : null;
-            }
-
-            @Override
-            public String functionName() {
-                return name;
-            }
-        };
+        NativeCall call = NativeCall.of(worker, vm::request, name);
         Object result = fn.call(call, args);
         if (result instanceof Future<?> future) {
             RequestContext req = vm.request();

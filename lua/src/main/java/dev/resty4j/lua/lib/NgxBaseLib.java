@@ -20,9 +20,6 @@ import dev.resty4j.lua.LuaValues;
 import dev.resty4j.lua.LuaWorkerVm;
 import java.io.ByteArrayOutputStream;
 import java.time.ZoneId;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import org.luaj.vm2.LuaString;
 import org.luaj.vm2.LuaTable;
 import org.luaj.vm2.LuaUserdata;
@@ -217,35 +214,7 @@ public final class NgxBaseLib {
     }
 
     private static void constants(LuaTable ngx) {
-        ngx.set("OK", 0);
-        ngx.set("ERROR", -1);
-        ngx.set("AGAIN", -2);
-        ngx.set("DONE", -4);
-        ngx.set("DECLINED", -5);
-        for (String m : dev.resty4j.core.api.HttpMethods.names()) {
-            ngx.set("HTTP_" + m, dev.resty4j.core.api.HttpMethods.number(m));
-        }
-        Object[][] codes = {
-            {"HTTP_CONTINUE", 100}, {"HTTP_SWITCHING_PROTOCOLS", 101}, {"HTTP_OK", 200}, {"HTTP_CREATED", 201},
-            {"HTTP_ACCEPTED", 202}, {"HTTP_NO_CONTENT", 204}, {"HTTP_PARTIAL_CONTENT", 206},
-            {"HTTP_SPECIAL_RESPONSE", 300}, {"HTTP_MOVED_PERMANENTLY", 301}, {"HTTP_MOVED_TEMPORARILY", 302},
-            {"HTTP_SEE_OTHER", 303}, {"HTTP_NOT_MODIFIED", 304}, {"HTTP_TEMPORARY_REDIRECT", 307},
-            {"HTTP_PERMANENT_REDIRECT", 308}, {"HTTP_BAD_REQUEST", 400}, {"HTTP_UNAUTHORIZED", 401},
-            {"HTTP_PAYMENT_REQUIRED", 402}, {"HTTP_FORBIDDEN", 403}, {"HTTP_NOT_FOUND", 404},
-            {"HTTP_NOT_ALLOWED", 405}, {"HTTP_NOT_ACCEPTABLE", 406}, {"HTTP_REQUEST_TIMEOUT", 408},
-            {"HTTP_CONFLICT", 409}, {"HTTP_GONE", 410}, {"HTTP_UPGRADE_REQUIRED", 426},
-            {"HTTP_TOO_MANY_REQUESTS", 429}, {"HTTP_CLOSE", 444}, {"HTTP_ILLEGAL", 451},
-            {"HTTP_INTERNAL_SERVER_ERROR", 500}, {"HTTP_METHOD_NOT_IMPLEMENTED", 501}, {"HTTP_NOT_IMPLEMENTED", 501},
-            {"HTTP_BAD_GATEWAY", 502},
-            {"HTTP_SERVICE_UNAVAILABLE", 503}, {"HTTP_GATEWAY_TIMEOUT", 504}, {"HTTP_VERSION_NOT_SUPPORTED", 505},
-            {"HTTP_INSUFFICIENT_STORAGE", 507},
-        };
-        for (Object[] c : codes) {
-            ngx.set((String) c[0], (Integer) c[1]);
-        }
-        for (LogLevel l : LogLevel.values()) {
-            ngx.set(l == LogLevel.ERR ? "ERR" : l.name(), l.code());
-        }
+        dev.resty4j.core.api.NgxConstants.all().forEach(ngx::set);
     }
 
     private static void time(LuaWorkerVm vm, LuaTable ngx) {
