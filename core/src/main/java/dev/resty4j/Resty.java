@@ -66,9 +66,10 @@ public final class Resty implements AutoCloseable {
     private final RequestPipeline pipeline;
     private final AtomicInteger nextWorker = new AtomicInteger();
     private final AtomicLong requestIds = new AtomicLong();
-    private final Script init;
-    private final Script initWorker;
-    private final Script exitWorker;
+    /** One script per language each (an init_by_lua and an init_by_js may both be declared), in declaration order. */
+    private final List<Script> init;
+    private final List<Script> initWorker;
+    private final List<Script> exitWorker;
     private final dev.resty4j.core.metrics.RestyMetrics metrics;
     private final dev.resty4j.core.metrics.CosocketMetrics cosocketMetrics;
     private volatile boolean closed;
@@ -104,9 +105,9 @@ public final class Resty implements AutoCloseable {
         }
         b.engines.forEach(e -> eng.put(e.language(), e));
         this.engines = Map.copyOf(eng);
-        this.init = b.init;
-        this.initWorker = b.initWorker;
-        this.exitWorker = b.exitWorker;
+        this.init = List.copyOf(b.init.values());
+        this.initWorker = List.copyOf(b.initWorker.values());
+        this.exitWorker = List.copyOf(b.exitWorker.values());
         this.metrics = b.metrics;
         this.cosocketMetrics = new dev.resty4j.core.metrics.CosocketMetrics(metrics);
         compileAll();
@@ -261,9 +262,10 @@ public final class Resty implements AutoCloseable {
         return declaredVariables.contains(lowerCaseName);
     }
 
-    public Script initScript() { return init; }
-    public Script initWorkerScript() { return initWorker; }
-    public Script exitWorkerScript() { return exitWorker; }
+    /** {@code init_by_*}: at most one script per language, in declaration order. */
+    public List<Script> initScripts() { return init; }
+    public List<Script> initWorkerScripts() { return initWorker; }
+    public List<Script> exitWorkerScripts() { return exitWorker; }
 
     public RequestPipeline pipeline() {
         return pipeline;
@@ -301,11 +303,9 @@ public final class Resty implements AutoCloseable {
 
     private void compileAll() throws ScriptException {
         List<Script> all = new ArrayList<>();
-        for (Script s : new Script[] {init, initWorker, exitWorker}) {
-            if (s != null) {
-                all.add(s);
-            }
-        }
+        all.addAll(init);
+        all.addAll(initWorker);
+        all.addAll(exitWorker);
         for (ServerConfig s : servers) {
             if (s.serverRewrite() != null) {
                 all.add(s.serverRewrite());
@@ -384,9 +384,9 @@ public final class Resty implements AutoCloseable {
         private final List<ServerConfig.Builder> servers = new ArrayList<>();
         private final List<ScriptEngine> engines = new ArrayList<>();
         private final List<Consumer<LogRecord>> logSinks = new ArrayList<>();
-        private Script init;
-        private Script initWorker;
-        private Script exitWorker;
+        private final Map<String, Script> init = new LinkedHashMap<>();
+        private final Map<String, Script> initWorker = new LinkedHashMap<>();
+        private final Map<String, Script> exitWorker = new LinkedHashMap<>();
         private LogLevel logLevel = LogLevel.ERR;
         private final List<dev.resty4j.core.log.ErrorLog.Target> errorLogs = new ArrayList<>();
         private LongSupplier clock = System::currentTimeMillis;
@@ -432,14 +432,17 @@ public final class Resty implements AutoCloseable {
             return this;
         }
 
-        /** {@code init_by_lua}: runs in each worker VM before it serves (see the class comment). */
-        public Builder init(Script s) { this.init = s; return this; }
+        /**
+         * {@code init_by_lua} / {@code init_by_js}: runs in each worker VM before it serves (see the class
+         * comment). One per language: a second script of the same language replaces the first.
+         */
+        public Builder init(Script s) { this.init.put(s.language(), s); return this; }
         public Builder initByLua(String code) { return init(Script.lua(code, "init_by_lua")); }
         /** {@code init_worker_by_lua}: runs once in every worker. */
-        public Builder initWorker(Script s) { this.initWorker = s; return this; }
+        public Builder initWorker(Script s) { this.initWorker.put(s.language(), s); return this; }
         public Builder initWorkerByLua(String code) { return initWorker(Script.lua(code, "init_worker_by_lua")); }
         /** {@code exit_worker_by_lua}: runs in every worker on {@link Resty#close()}. */
-        public Builder exitWorker(Script s) { this.exitWorker = s; return this; }
+        public Builder exitWorker(Script s) { this.exitWorker.put(s.language(), s); return this; }
 
         /** Adds a location to the current (last) server block, creating a default one if needed. */
         public Builder location(String spec, Consumer<Location.Builder> config) {

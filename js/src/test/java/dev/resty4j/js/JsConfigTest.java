@@ -62,6 +62,26 @@ class JsConfigTest {
     }
 
     @Test
+    void initBlocksOfBothLanguagesBothRun() throws Exception {
+        try (RestyTester t = load("""
+                http {
+                  lua_shared_dict boot 1m;
+                  init_by_lua_block { lua_cache = "lua init" }
+                  init_by_js_block { globalThis.jsCache = 'js init'; }
+                  init_worker_by_lua_block { ngx.shared.boot:set("lua", 1) }
+                  init_worker_by_js_block { ngx.shared.boot.set('js', 1); }
+                  server {
+                    location /lua { content_by_lua_block { ngx.say(lua_cache, " ", ngx.shared.boot:get("js")) } }
+                    location /js { content_by_js_block { ngx.say(jsCache, ' ', ngx.shared.boot.get('lua')); } }
+                  }
+                }
+                """)) {
+            assertThat(t.get("/lua").run().body()).isEqualTo("lua init 1\n");
+            assertThat(t.get("/js").run().body()).isEqualTo("js init 1\n");
+        }
+    }
+
+    @Test
     void njsHandlers() throws Exception {
         Files.writeString(dir.resolve("main.js"), """
                 function hello(r) {

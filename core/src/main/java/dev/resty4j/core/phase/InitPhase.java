@@ -7,6 +7,7 @@ import dev.resty4j.core.engine.ScriptException;
 import dev.resty4j.core.request.Headers;
 import dev.resty4j.core.request.RequestContext;
 import dev.resty4j.core.worker.Worker;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -24,13 +25,14 @@ public final class InitPhase {
     public static void run(Resty resty) throws ScriptException {
         AtomicReference<String> initFailure = new AtomicReference<>();
         forEachWorker(resty, (worker, req) -> {
-            Script init = resty.initScript();
-            if (init != null && PhaseRunner.run(req, Phase.INIT, init, null) == PhaseRunner.Outcome.ERROR) {
-                initFailure.compareAndSet(null, "init_by_lua failed in worker " + worker.id() + " (see the error log)");
-                return;
+            for (Script init : resty.initScripts()) {
+                if (PhaseRunner.run(req, Phase.INIT, init, null) == PhaseRunner.Outcome.ERROR) {
+                    initFailure.compareAndSet(null, "init_by_" + init.language() + " failed in worker " + worker.id()
+                            + " (see the error log)");
+                    return;
+                }
             }
-            Script initWorker = resty.initWorkerScript();
-            if (initWorker != null) {
+            for (Script initWorker : resty.initWorkerScripts()) {
                 PhaseRunner.run(req, Phase.INIT_WORKER, initWorker, null);
             }
         });
@@ -57,9 +59,9 @@ public final class InitPhase {
         for (int i = 0; i < resty.workerCount(); i++) {
             resty.worker(i).timers().awaitIdle(deadline);
         }
-        Script exitWorker = resty.exitWorkerScript();
-        if (exitWorker != null) {
-            forEachWorker(resty, (worker, req) -> PhaseRunner.run(req, Phase.EXIT_WORKER, exitWorker, null));
+        List<Script> exitWorker = resty.exitWorkerScripts();
+        if (!exitWorker.isEmpty()) {
+            forEachWorker(resty, (worker, req) -> exitWorker.forEach(s -> PhaseRunner.run(req, Phase.EXIT_WORKER, s, null)));
         }
     }
 

@@ -15,8 +15,9 @@ import java.util.stream.Stream;
  * The seed examples ({@code examples/conf/seed/*.conf}, and {@code seed-js/} when there is one and the JS
  * engine is on the class path) folded into one config for the soak: one {@code server} holding every
  * seed's locations (a server block's own directives copied into its locations, as nginx inherits them),
- * the http-level directives merged ({@code lua_shared_dict} once per name, {@code init_by_lua_block} and
- * {@code init_worker_by_lua_block} bodies run one after the other). A location whose spec another seed
+ * the http-level directives merged ({@code lua_shared_dict} once per name, the {@code init_by_*} and
+ * {@code init_worker_by_*} bodies of each language run one after the other). The JS seeds' locations are
+ * mounted under {@value #JS_PREFIX} since they mirror the Lua ones. A location whose spec another seed
  * already uses is left out and reported.
  */
 final class SeedMix {
@@ -31,6 +32,9 @@ final class SeedMix {
     private final Map<String, Directive> dicts = new LinkedHashMap<>();
     private final Map<String, StringBuilder> initBodies = new LinkedHashMap<>();
     private final Map<String, Directive> locationsBySpec = new LinkedHashMap<>();
+    /** Where the JS seeds' locations go (they have the same paths as the Lua seeds). */
+    static final String JS_PREFIX = "/js";
+    private String prefix = "";
 
     static SeedMix of(Path repoRoot, boolean withJs) throws Exception {
         SeedMix mix = new SeedMix();
@@ -43,6 +47,7 @@ final class SeedMix {
         }
         for (Path f : files) {
             mix.seeds.add(repoRoot.relativize(f).toString());
+            mix.prefix = js.contains(f) ? JS_PREFIX : "";
             mix.top(ConfigParser.parse(f));
         }
         mix.finish();
@@ -80,6 +85,9 @@ final class SeedMix {
                 case "init_by_lua_block", "init_worker_by_lua_block" ->
                         initBodies.computeIfAbsent(d.name(), k -> new StringBuilder())
                                 .append("\ndo ").append(d.rawBody()).append("\nend\n");
+                case "init_by_js_block", "init_worker_by_js_block" ->
+                        initBodies.computeIfAbsent(d.name(), k -> new StringBuilder())
+                                .append("\n{ ").append(d.rawBody()).append("\n}\n");
                 case "error_log", "worker_processes" -> { }
                 default -> {
                     if (httpLevel.stream().anyMatch(o -> o.name().equals(d.name()) && o.args().equals(d.args()))) {
@@ -104,7 +112,14 @@ final class SeedMix {
         locs.forEach(l -> location(l, inherited));
     }
 
-    private void location(Directive loc, List<Directive> inherited) {
+    private void location(Directive original, List<Directive> inherited) {
+        Directive loc = original;
+        if (!prefix.isEmpty()) {
+            List<String> args = new ArrayList<>(original.args());
+            int last = args.size() - 1;
+            args.set(last, prefix + args.get(last));
+            loc = new Directive("location", args, original.block(), original.file(), original.line());
+        }
         String spec = String.join(" ", loc.args());
         if (locationsBySpec.containsKey(spec)) {
             notes.add("location " + spec + " of " + loc.location() + " left out: another seed has it");

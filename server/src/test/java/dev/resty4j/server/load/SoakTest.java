@@ -270,6 +270,10 @@ class SoakTest {
      * the LRU cache example, a valid and a missing token for the JWT example).
      */
     static java.util.List<String> requestsFor(String path) throws Exception {
+        if (path.startsWith(SeedMix.JS_PREFIX + "/")) {
+            return requestsFor(path.substring(SeedMix.JS_PREFIX.length())).stream()
+                    .map(r -> SeedMix.JS_PREFIX + r).toList();
+        }
         return switch (path) {
             case "/user-info" -> java.util.List.of("/user-info?id=1", "/user-info?id=2", "/user-info?id=3");
             case "/api/protected/" -> java.util.List.of("/api/protected/x", "/api/protected/x Authorization: Bearer " + token());
