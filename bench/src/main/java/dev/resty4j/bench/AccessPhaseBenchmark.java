@@ -1,8 +1,6 @@
 package dev.resty4j.bench;
 
 import dev.resty4j.Resty;
-import dev.resty4j.core.request.RequestContext;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -42,7 +40,7 @@ public class AccessPhaseBenchmark extends PipelineBenchmark {
             ngx.header["X-RateLimit-Count"] = n
             """;
 
-    private static final String[] HEADERS = {"User-Agent", "bench", "X-Api-Key", "k", "X-Client-Id", "c"};
+    static final String[] HEADERS = {"User-Agent", "bench", "X-Api-Key", "k", "X-Client-Id", "c"};
 
     @Override
     protected String[] headers() {
@@ -63,13 +61,7 @@ public class AccessPhaseBenchmark extends PipelineBenchmark {
     @Benchmark
     @OperationsPerInvocation(BATCH)
     public Object dispatchedBatch() throws Exception {
-        CompletableFuture<?>[] all = new CompletableFuture<?>[BATCH];
-        for (int i = 0; i < BATCH; i++) {
-            RequestContext req = request();
-            all[i] = done(req);
-            resty.pipeline().dispatch(req, resty.servers().get(0));
-        }
-        return CompletableFuture.allOf(all).get();
+        return dispatchBatch();
     }
 
     /**

@@ -3,8 +3,6 @@ package dev.resty4j.bench;
 import dev.resty4j.Phase;
 import dev.resty4j.Resty;
 import dev.resty4j.Script;
-import dev.resty4j.core.request.RequestContext;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -42,11 +40,9 @@ public class JsAccessPhaseBenchmark extends PipelineBenchmark {
             ngx.header["X-RateLimit-Count"] = n;
             """;
 
-    private static final String[] HEADERS = {"User-Agent", "bench", "X-Api-Key", "k", "X-Client-Id", "c"};
-
     @Override
     protected String[] headers() {
-        return HEADERS;
+        return AccessPhaseBenchmark.HEADERS;
     }
 
     @Setup(Level.Trial)
@@ -60,13 +56,7 @@ public class JsAccessPhaseBenchmark extends PipelineBenchmark {
     @Benchmark
     @OperationsPerInvocation(BATCH)
     public Object dispatchedBatch() throws Exception {
-        CompletableFuture<?>[] all = new CompletableFuture<?>[BATCH];
-        for (int i = 0; i < BATCH; i++) {
-            RequestContext req = request();
-            all[i] = done(req);
-            resty.pipeline().dispatch(req, resty.servers().get(0));
-        }
-        return CompletableFuture.allOf(all).get();
+        return dispatchBatch();
     }
 
     @Benchmark

@@ -84,6 +84,17 @@ abstract class PipelineBenchmark {
         return done.get();
     }
 
+    /** {@link #BATCH} requests dispatched at once (as an event loop hands them over), each on its own fiber. */
+    protected Object dispatchBatch() throws Exception {
+        CompletableFuture<?>[] all = new CompletableFuture<?>[BATCH];
+        for (int i = 0; i < BATCH; i++) {
+            RequestContext req = request();
+            all[i] = done(req);
+            resty.pipeline().dispatch(req, resty.servers().get(0));
+        }
+        return CompletableFuture.allOf(all).get();
+    }
+
     /**
      * {@link #BATCH} requests back to back through the phases on one fiber of worker 0, without a thread
      * hand-off per request, which is what a busy worker does.
