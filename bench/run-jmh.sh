@@ -31,5 +31,5 @@ if [[ "${GRAAL_COMPILER:-on}" != off && -f "$compiler" && -n "$polyglot_jar" ]];
   jvmci=(-XX:+UnlockExperimentalVMOptions -XX:+EnableJVMCI "--upgrade-module-path=$upgrade")
 fi
 echo "# graal compiler: ${jvmci[*]:-off}" >> "$out"
-"$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED "${jvmci[@]}" -cp "$here/target/resty4j-bench-0.1.0-SNAPSHOT.jar:$cp" \
+"$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED --add-opens java.base/java.lang=ALL-UNNAMED "${jvmci[@]}" -cp "$here/target/resty4j-bench-0.1.0-SNAPSHOT.jar:$cp" \
   org.openjdk.jmh.Main "$@" 2>&1 | tee -a "$out"

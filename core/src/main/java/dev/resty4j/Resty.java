@@ -128,6 +128,9 @@ public final class Resty implements AutoCloseable {
             ext.configure(this, claimed);
         }
         InitPhase.run(this);
+        for (Worker w : workers) {
+            w.runFibersOnLoop(true); // not before: init is waited for, possibly on one of the workers' loops
+        }
         metrics.bind(this); // after init: an instance whose init failed is never reported on
     }
 
@@ -216,6 +219,9 @@ public final class Resty implements AutoCloseable {
             return;
         }
         closed = true;
+        for (Worker w : workers) {
+            w.runFibersOnLoop(false); // exit_worker is waited for, possibly on one of the workers' loops
+        }
         InitPhase.exit(this);
         for (int i = 0; i < workerCount(); i++) {
             worker(i).close();
@@ -271,8 +277,17 @@ public final class Resty implements AutoCloseable {
         return pipeline;
     }
 
-    /** Picks the worker for a new request (round robin, like nginx's accept spread over workers). */
+    /**
+     * Picks the worker for a new request: the worker whose event loop received it (a listener per worker, as
+     * nginx's workers each accept their own connections), so the request never leaves that thread; otherwise
+     * round robin.
+     */
     public Worker nextWorker() {
+        for (Worker w : workers) {
+            if (w.isLoopThread()) {
+                return w;
+            }
+        }
         return workers[Math.floorMod(nextWorker.getAndIncrement(), workers.length)];
     }
 

@@ -50,7 +50,7 @@ public final class HttpRuntime {
                 .setDecompressionSupported(false)
                 .setMaxHeaderSize(64 * 1024)
                 .setMaxInitialLineLength(64 * 1024)).build();
-        this.connector = new Connector(resty.vertx(), agent, resolver, resty.workerCount(),
+        this.connector = new Connector(resty, agent, resolver,
                 SocketSettings.of(resty, null).poolSize());
         this.client = new HttpClientApi(connector);
         resty.cosocketMetrics().idleConnections("http", connector::idleConnections);

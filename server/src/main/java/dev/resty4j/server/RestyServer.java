@@ -97,24 +97,22 @@ public final class RestyServer implements AutoCloseable {
                     // resty4j serves no WebSockets: without these Vert.x leaves the WebSocket extension
                     // handler, which inspects every request and response, out of the pipeline
                     .setPerMessageWebSocketCompressionSupported(false).setPerFrameWebSocketCompressionSupported(false);
-            HttpServer first = vertx.createHttpServer(opts).requestHandler(resty.handler(i)).listen().await();
-            servers.add(first);
-            listeners.add(first);
-            // As nginx has one event loop per worker process: one listener per worker, each on its own event
-            // loop (a verticle instance gets its own context; listeners created from this thread would all share
-            // its one sticky context). Vert.x shares the port among them and spreads connections round-robin.
-            // With a single listener one event loop parses and writes for every connection and is the
-            // bottleneck (bench/NOTES.md).
-            int extra = resty.current().workerCount() - 1;
-            if (extra > 0) {
-                HttpServerOptions shared = new HttpServerOptions(opts);
-                io.vertx.core.Handler<io.vertx.core.http.HttpServerRequest> handler = resty.handler(i);
-                deployments.add(vertx.deployVerticle(() -> new io.vertx.core.VerticleBase() {
-                    @Override
-                    public io.vertx.core.Future<?> start() {
-                        return vertx.createHttpServer(shared).requestHandler(handler).listen();
-                    }
-                }, new io.vertx.core.DeploymentOptions().setInstances(extra)).await());
+            // As nginx has one event loop per worker process: one listener per worker, each created on its
+            // worker's event loop, so Vert.x accepts that listener's connections there and the worker's fibers
+            // run on the same thread (Resty.nextWorker picks the worker by loop). Vert.x shares the port among
+            // the listeners and spreads connections round-robin. With a single listener one event loop parses
+            // and writes for every connection and is the bottleneck (bench/NOTES.md).
+            io.vertx.core.Handler<io.vertx.core.http.HttpServerRequest> handler = resty.handler(i);
+            for (int w = 0; w < resty.current().workerCount(); w++) {
+                HttpServerOptions o = new HttpServerOptions(opts);
+                io.vertx.core.Promise<HttpServer> bound = io.vertx.core.Promise.promise();
+                resty.current().worker(w).loop().runOnContext(v ->
+                        vertx.createHttpServer(o).requestHandler(handler).listen().onComplete(bound));
+                HttpServer server = bound.future().await();
+                if (w == 0) {
+                    servers.add(server);
+                }
+                listeners.add(server);
             }
         }
     }

@@ -44,14 +44,15 @@ public final class Connector {
     private final int defaultPoolSize;
     private final long sweeper;
 
-    public Connector(Vertx vertx, HttpClientAgent agent, NameResolver resolver, int workers, int defaultPoolSize) {
-        this.vertx = vertx;
+    public Connector(dev.resty4j.Resty resty, HttpClientAgent agent, NameResolver resolver, int defaultPoolSize) {
+        this.vertx = resty.vertx();
+        int workers = resty.workerCount();
         this.agent = agent;
         this.resolver = resolver;
         this.defaultPoolSize = defaultPoolSize;
         this.workers = new WorkerIo[workers];
         for (int i = 0; i < workers; i++) {
-            this.workers[i] = new WorkerIo((io.vertx.core.internal.VertxInternal) vertx);
+            this.workers[i] = new WorkerIo(resty.worker(i).loop());
         }
         // keepalive timeouts of idle connections, checked once a second for every pool
         this.sweeper = vertx.setPeriodic(1000, id -> {

@@ -2,7 +2,6 @@ package dev.resty4j.http.client;
 
 import dev.resty4j.core.socket.Deadlines;
 import io.vertx.core.internal.ContextInternal;
-import io.vertx.core.internal.VertxInternal;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -17,8 +16,9 @@ final class WorkerIo {
     final Deadlines deadlines;
     final Map<String, ConnectionPool> pools = new ConcurrentHashMap<>();
 
-    WorkerIo(VertxInternal vertx) {
-        this.loop = vertx.createEventLoopContext();
+    /** {@code loop}: the worker's own event loop, where its fibers run: completions need no thread hop. */
+    WorkerIo(ContextInternal loop) {
+        this.loop = loop;
         this.deadlines = new Deadlines(loop);
     }
 }

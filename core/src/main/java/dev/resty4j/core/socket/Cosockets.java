@@ -45,7 +45,7 @@ public final class Cosockets {
         this.worker = worker;
         this.resty = worker.resty();
         this.vertx = (VertxInternal) resty.vertx();
-        this.loop = vertx.createEventLoopContext();
+        this.loop = worker.loop(); // where the worker's fibers run: completions resume them without a thread hop
         this.deadlines = new Deadlines(loop);
         resty.cosocketMetrics().idleConnections("tcp", this::idleConnections);
     }

@@ -70,7 +70,6 @@ public final class Timers {
     private final ArrayDeque<Pending> expired = new ArrayDeque<>();
     private int running;
     private long seq;
-    private Context context;
 
     public Timers(Worker worker) {
         this.worker = worker;
@@ -187,12 +186,7 @@ public final class Timers {
     }
 
     private Context context() {
-        synchronized (lock) {
-            if (context == null) {
-                context = worker.resty().vertx().getOrCreateContext();
-            }
-            return context;
-        }
+        return worker.loop();
     }
 
     /** Moves a pending timer to the expired queue and starts a fiber to run it; no-op if it already left. */

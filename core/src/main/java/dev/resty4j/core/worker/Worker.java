@@ -5,6 +5,8 @@ import dev.resty4j.ScriptEngine;
 import dev.resty4j.core.engine.WorkerVm;
 import dev.resty4j.core.request.RequestContext;
 import io.vertx.core.Future;
+import io.vertx.core.internal.ContextInternal;
+import io.vertx.core.internal.VertxInternal;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Semaphore;
@@ -22,6 +24,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * completes, then queues for the permit again, and other requests run on the VM meanwhile, exactly like
  * an nginx worker interleaving requests at cosocket calls. No platform thread is held per waiting request:
  * a parked virtual thread is a small heap object.
+ *
+ * <p><b>One thread per worker.</b> Each worker has an event loop ({@link #loop()}): the server's listener
+ * for the worker accepts its connections there, its cosocket clients and timers complete there, and its
+ * fibers are virtual threads scheduled on that loop's thread ({@link EventLoopFibers}). So, as in an nginx
+ * worker, a request is parsed, scripted and answered on one thread, and a completed I/O resumes its fiber
+ * without waking another thread.
  *
  * <p><b>The run queue.</b> Fibers that want the worker (new requests and timers, fibers whose I/O completed)
  * wait in one FIFO {@link #runQueue}, and a fiber giving the worker up hands the permit straight to the
@@ -56,7 +64,13 @@ public final class Worker {
             new java.util.concurrent.ConcurrentLinkedQueue<>();
     private final Map<String, WorkerVm> vms = new HashMap<>();
     private WorkerVm[] vmList = new WorkerVm[0];
+    /** The event loop this worker's fibers and I/O run on (see {@link #loop()}). */
+    private final ContextInternal loop;
+    /** Virtual threads on the JDK's default scheduler: while init and exit phases are waited for. */
     private final ThreadFactory fibers;
+    /** Virtual threads mounted on {@link #loop}'s thread, or null where this JVM does not allow it. */
+    private final ThreadFactory loopFibers;
+    private volatile boolean onLoop;
     private final AtomicInteger activeFibers = new AtomicInteger();
     private volatile boolean exiting;
     private RequestContext current;
@@ -78,8 +92,55 @@ public final class Worker {
     public Worker(Resty resty, int id) {
         this.resty = resty;
         this.id = id;
-        this.fibers = Thread.ofVirtual().name("resty4j-worker-" + id + "-fiber-", 0).factory();
+        this.loop = loopFor((VertxInternal) resty.vertx(), id);
+        String name = "resty4j-worker-" + id + "-fiber-";
+        this.fibers = Thread.ofVirtual().name(name, 0).factory();
+        this.loopFibers = EventLoopFibers.factory(name, loop.nettyEventLoop(),
+                warning -> resty.logger().log(dev.resty4j.core.log.LogLevel.WARN, null, warning));
         this.timers = new dev.resty4j.core.timer.Timers(this);
+    }
+
+    /**
+     * Worker {@code id}'s event loop: the id-th loop of Vert.x's event-loop group, so that a reloaded instance's
+     * worker gets the loop its predecessor had, where the server's listener for that worker delivers requests.
+     */
+    private static ContextInternal loopFor(VertxInternal vertx, int id) {
+        java.util.List<io.netty.channel.EventLoop> loops = new java.util.ArrayList<>();
+        for (io.netty.util.concurrent.EventExecutor e : vertx.eventLoopGroup()) {
+            loops.add((io.netty.channel.EventLoop) e);
+        }
+        ClassLoader cl = Thread.currentThread().getContextClassLoader();
+        return vertx.contextBuilder().withThreadingModel(io.vertx.core.ThreadingModel.EVENT_LOOP)
+                .withEventLoop(loops.get(id % loops.size()))
+                .withClassLoader(cl != null ? cl : Worker.class.getClassLoader()).build();
+    }
+
+    /**
+     * The Vert.x event-loop context of this worker: its fibers run on that loop's thread (when the JVM allows
+     * it, see {@link EventLoopFibers}), the server's listener for this worker accepts its connections there,
+     * and the worker's cosocket clients complete their I/O there, so a request is served on one thread as in
+     * nginx. Code in a fiber sees it as Vert.x's current context.
+     */
+    public ContextInternal loop() {
+        return loop;
+    }
+
+    /** True when the calling thread is this worker's event-loop thread (not one of its fibers). */
+    public boolean isLoopThread() {
+        return loop.nettyEventLoop().inEventLoop();
+    }
+
+    /**
+     * Whether new fibers run on the event loop (when the JVM allows it). Off while init_worker and exit_worker
+     * run: whoever builds or closes the instance waits for them, and may be this very loop's thread.
+     */
+    public void runFibersOnLoop(boolean on) {
+        this.onLoop = on && loopFibers != null;
+    }
+
+    /** True while new fibers are scheduled on the event loop ({@link #runFibersOnLoop}). */
+    public boolean runsFibersOnLoop() {
+        return onLoop;
     }
 
     /** Creates this worker's VMs; called once, before any fiber runs. */
@@ -228,13 +289,24 @@ public final class Worker {
         if (next instanceof Semaphore turn) {
             turn.release();
         } else {
-            fibers.newThread(() -> runTasks((Runnable) next)).start();
+            startFiberThread(() -> runTasks((Runnable) next));
         }
     }
 
-    /** Starts the virtual thread of a light thread; it runs holding the worker its spawner hands it. */
+    /**
+     * Starts a fiber's virtual thread (a new task's, or a light thread's, which runs holding the worker its
+     * spawner hands it). In it, Vert.x's current context is the worker's {@link #loop}, so clients a script
+     * opens complete on that loop.
+     */
     void startFiberThread(Runnable body) {
-        fibers.newThread(body).start();
+        (onLoop ? loopFibers : fibers).newThread(() -> {
+            ContextInternal previous = loop.beginDispatch();
+            try {
+                body.run();
+            } finally {
+                loop.endDispatch(previous);
+            }
+        }).start();
     }
 
     /** Waits in the run queue until the worker is handed to the caller ({@code turn} is released). */
@@ -355,6 +427,11 @@ public final class Worker {
      */
     public <T> T await(Future<T> future) {
         if (ACTING_FOR_FIBER.get() != null) {
+            if (!future.isComplete() && isLoopThread()) {
+                // the I/O may need this very loop to complete: blocking it would never return
+                throw new AwaitException(new IllegalStateException(
+                        "synchronous I/O from code running on worker " + id + "'s event loop"));
+            }
             try {
                 return future.toCompletionStage().toCompletableFuture().join();
             } catch (java.util.concurrent.CompletionException e) {
