@@ -1,8 +1,7 @@
 package dev.resty4j.redis;
 
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
-import io.vertx.core.Vertx;
+import dev.resty4j.core.socket.Deadlines;
 import java.net.ConnectException;
 import java.net.UnknownHostException;
 import java.nio.channels.ClosedChannelException;
@@ -69,19 +68,7 @@ final class CosocketErrors {
      * no limit, like a cosocket timeout of 0). {@code onLate} receives the result that arrives after the
      * timeout fired (to close a connection nobody will use).
      */
-    static <T> Future<T> within(Vertx vertx, Future<T> f, long ms, java.util.function.Consumer<T> onLate) {
-        if (ms <= 0 || f.isComplete()) {
-            return f;
-        }
-        Promise<T> p = Promise.promise();
-        long timer = vertx.setTimer(ms, id -> p.tryFail(error(TIMEOUT)));
-        f.onComplete(ar -> {
-            vertx.cancelTimer(timer);
-            boolean delivered = ar.succeeded() ? p.tryComplete(ar.result()) : p.tryFail(ar.cause());
-            if (!delivered && ar.succeeded() && onLate != null) {
-                onLate.accept(ar.result());
-            }
-        });
-        return p.future();
+    static <T> Future<T> within(Deadlines deadlines, Future<T> f, long ms, java.util.function.Consumer<T> onLate) {
+        return deadlines.bound(f, ms, () -> error(TIMEOUT), null, onLate);
     }
 }

@@ -41,6 +41,8 @@ public final class RedisSession implements NativeHandle {
 
     private final RedisBinding binding;
     private final WorkerPools pools;
+    /** The worker's timer tree: an operation's timeout costs no Vert.x timer of its own. */
+    private final dev.resty4j.core.socket.Deadlines deadlines;
     private long connectTimeout = DEFAULT_TIMEOUT_MS;
     private long sendTimeout = DEFAULT_TIMEOUT_MS;
     private long readTimeout = DEFAULT_TIMEOUT_MS;
@@ -66,6 +68,7 @@ public final class RedisSession implements NativeHandle {
     RedisSession(RedisBinding binding, Worker worker) {
         this.binding = binding;
         this.pools = binding.pools(worker);
+        this.deadlines = worker.deadlines();
     }
 
     @Override
@@ -247,7 +250,7 @@ public final class RedisSession implements NativeHandle {
         Future<RedisConn> f = opening.connection().map(vc -> new RedisConn(vc, poolName, pools, () -> binding.reuseClient(opening)));
         // a connection that failed or timed out (possibly stuck in its handshake) goes with its client;
         // one that completes after the timeout is closed then
-        return CosocketErrors.within(binding.vertx(), f, timeout, RedisConn::close)
+        return CosocketErrors.within(deadlines, f, timeout, RedisConn::close)
                 .onFailure(t -> binding.closeClient(opening.client()));
     }
 
@@ -321,7 +324,7 @@ public final class RedisSession implements NativeHandle {
             return Future.failedFuture(CosocketErrors.error(CosocketErrors.CLOSED));
         }
         boolean keepOnTimeout = subscribed || blocking;
-        return CosocketErrors.within(binding.vertx(), checked(req, c.vertx.send(req)), replyTimeout(), null).onFailure(t -> {
+        return CosocketErrors.within(deadlines, checked(req, c.vertx.send(req)), replyTimeout(), null).onFailure(t -> {
             if (!Replies.isRedisError(t) && !(keepOnTimeout && isTimeout(t))) {
                 dropConn(c);
             }
@@ -408,7 +411,7 @@ public final class RedisSession implements NativeHandle {
             replies.add(checked(r, c.vertx.send(r)));
         }
         Future<Object> all = Future.join(replies).map(x -> (Object) null);
-        return CosocketErrors.within(binding.vertx(), all, replyTimeout(), null).transform(ar -> {
+        return CosocketErrors.within(deadlines, all, replyTimeout(), null).transform(ar -> {
             if (ar.failed() && isTimeout(ar.cause())) {
                 dropConn(c);
                 return Future.succeededFuture(NativeResult.error(CosocketErrors.TIMEOUT));
@@ -519,7 +522,7 @@ public final class RedisSession implements NativeHandle {
             return Future.failedFuture(CosocketErrors.error(CosocketErrors.CLOSED));
         }
         Future<Response> next = c.nextPushed();
-        return CosocketErrors.within(binding.vertx(), next, replyTimeout(), c::unread).onFailure(t -> {
+        return CosocketErrors.within(deadlines, next, replyTimeout(), c::unread).onFailure(t -> {
             c.abandonWait(next);
             // in subscribe mode a read timeout is a normal polling result: the connection stays
             if (!(isTimeout(t) && (keep || subscribed))) {

@@ -62,6 +62,7 @@ final class RedisSharedDict implements SharedDict, AutoCloseable {
     private final String prefix;
     private final long timeoutMs;
     private final Vertx vertx;
+    private final dev.resty4j.core.socket.Deadlines deadlines;
     private final Redis client;
     private final Map<String, String> shas = new ConcurrentHashMap<>();
 
@@ -71,6 +72,8 @@ final class RedisSharedDict implements SharedDict, AutoCloseable {
         this.prefix = "resty4j:dict:" + name + ":";
         this.timeoutMs = timeoutMs;
         this.vertx = vertx;
+        // the dict serves every worker: its own timer tree, on an event loop of its own
+        this.deadlines = new dev.resty4j.core.socket.Deadlines(((io.vertx.core.internal.VertxInternal) vertx).createEventLoopContext());
         this.client = Redis.createClient(vertx, new RedisOptions()
                 .setConnectionString("redis://" + endpoint)
                 .setProtocolNegotiation(false)
@@ -178,7 +181,7 @@ final class RedisSharedDict implements SharedDict, AutoCloseable {
             }
             return Future.failedFuture(t);
         });
-        return CosocketErrors.within(vertx, f, timeoutMs, null);
+        return CosocketErrors.within(deadlines, f, timeoutMs, null);
     }
 
     private static Request scriptRequest(Command cmd, String scriptOrSha, List<String> keys, List<String> args) {
@@ -193,7 +196,7 @@ final class RedisSharedDict implements SharedDict, AutoCloseable {
     }
 
     private Future<Response> command(Request r) {
-        return CosocketErrors.within(vertx, send(r), timeoutMs, null);
+        return CosocketErrors.within(deadlines, send(r), timeoutMs, null);
     }
 
     private static String sha1(String script) {

@@ -1,30 +1,54 @@
 package dev.resty4j.js;
 
+import dev.resty4j.SharedDict;
+import dev.resty4j.core.shdict.MemorySharedDict;
 import dev.resty4j.core.worker.Worker;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.function.Supplier;
 
 /**
- * The one thread that enters a worker's JS context. Requests run on fibers, a new virtual thread each, and
- * a GraalJS context entered from a thread it has not seen initialises per-thread state first (measured
- * 30–300 µs per request on this machine, against a few µs for a call from a known thread); so the fiber
- * holding the worker hands its JS work to this thread and waits for it. Only the fiber holding the worker
- * submits, so the thread never has two callers; the work runs as part of the caller's fiber
- * ({@link Worker#callInFiberOf}), so bindings that tie resources to the fiber still see it.
+ * The thread that enters a worker's JS context. Requests run on fibers, a new virtual thread each, and a
+ * GraalJS context entered from a thread it has not seen initialises per-thread state first (measured 30–300 µs
+ * per request, against a few µs for a call from a known thread); so the fiber holding the worker hands its JS
+ * work to one long-lived thread and waits for it. Only the fiber holding the worker submits, so the context
+ * never has two threads in it; the work runs as part of the caller's fiber ({@link Worker#callInFiberOf}), so
+ * bindings that tie resources to the fiber still see it.
+ *
+ * <p>Which thread: the worker's event-loop thread while the worker's fibers run on that loop, so the fiber
+ * (mounted on the loop) parks, the loop runs the JS, and the fiber resumes, all on one thread with no wake-up
+ * (bench/NOTES.md); otherwise, and when a shared dict is backed by a network store (its operations block the
+ * calling thread until the store answers, which on the loop that serves the store's connection would never
+ * happen), a dedicated platform thread.
  */
 final class JsThread {
 
+    private final Worker worker;
+    private final boolean loopAllowed;
     private final BlockingQueue<Runnable> tasks = new LinkedBlockingQueue<>();
-    private final Thread thread;
+    /** The dedicated thread, started on first use (with a loop, most workers never need it). */
+    private Thread thread;
 
-    JsThread(int workerId) {
-        // A platform thread: a virtual one was ten times slower in the dispatched benchmark (bench/results).
-        // A deep JS stack (recursive scripts) needs more than the default 1 MB.
-        this.thread = Thread.ofPlatform().daemon().name("resty4j-js-worker-" + workerId).stackSize(8L << 20)
-                .start(this::loop);
+    JsThread(Worker worker) {
+        this.worker = worker;
+        boolean allInMemory = true;
+        for (SharedDict d : worker.resty().sharedDicts().values()) {
+            allInMemory &= d instanceof MemorySharedDict;
+        }
+        this.loopAllowed = allInMemory;
+    }
+
+    private synchronized Executor dedicated() {
+        if (thread == null) {
+            // A platform thread: a virtual one was ten times slower in the dispatched benchmark (bench/results).
+            // A deep JS stack (recursive scripts) needs more than the default 1 MB.
+            thread = Thread.ofPlatform().daemon().name("resty4j-js-worker-" + worker.id()).stackSize(8L << 20)
+                    .start(this::loop);
+        }
+        return tasks::add;
     }
 
     private void loop() {
@@ -39,14 +63,16 @@ final class JsThread {
         }
     }
 
-    /** Runs {@code body} on this thread (directly when already on it) and returns its result or throws its exception. */
+    /** Runs {@code body} on the JS thread (directly when already on it) and returns its result or throws its exception. */
     <T> T call(Supplier<T> body) {
-        if (Thread.currentThread() == thread) {
+        Thread me = Thread.currentThread();
+        if (me == thread || (!me.isVirtual() && worker.isLoopThread())) {
             return body.get();
         }
+        Executor executor = loopAllowed && worker.runsFibersOnLoop() ? worker.loop().nettyEventLoop() : dedicated();
         Object fiber = Worker.fiberToken();
         CompletableFuture<T> done = new CompletableFuture<>();
-        tasks.add(() -> {
+        executor.execute(() -> {
             try {
                 done.complete(Worker.callInFiberOf(fiber, body));
             } catch (Throwable t) {
@@ -67,7 +93,9 @@ final class JsThread {
         }
     }
 
-    void stop() {
-        thread.interrupt();
+    synchronized void stop() {
+        if (thread != null) {
+            thread.interrupt();
+        }
     }
 }

@@ -62,7 +62,7 @@ public final class JsWorkerVm implements WorkerVm {
     JsWorkerVm(JsScriptEngine engine, Worker worker) {
         this.engine = engine;
         this.worker = worker;
-        this.thread = new JsThread(worker.id());
+        this.thread = new JsThread(worker);
     }
 
     /** Creates the context and installs the API on first use (on the fiber holding the worker). */
@@ -355,7 +355,7 @@ public final class JsWorkerVm implements WorkerVm {
 
     /** Runs a stretch of script code under the time budget. */
     public <T> T timed(java.util.function.Supplier<T> body) {
-        Object token = budget.start();
+        budget.start();
         boolean interrupted = false;
         try {
             return body.get();
@@ -365,7 +365,7 @@ public final class JsWorkerVm implements WorkerVm {
             }
             throw e;
         } finally {
-            if (budget.end(token) || interrupted) {
+            if (budget.end() || interrupted) {
                 throw new ScriptError("script exceeded its time budget of " + budget.millis() + " ms and was interrupted", "");
             }
         }
@@ -410,6 +410,7 @@ public final class JsWorkerVm implements WorkerVm {
         modules.clear();
         try {
             if (context != null) {
+                budget.close();
                 context.close(true);
             }
         } finally {

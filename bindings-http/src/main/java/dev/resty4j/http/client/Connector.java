@@ -52,7 +52,7 @@ public final class Connector {
         this.defaultPoolSize = defaultPoolSize;
         this.workers = new WorkerIo[workers];
         for (int i = 0; i < workers; i++) {
-            this.workers[i] = new WorkerIo(resty.worker(i).loop());
+            this.workers[i] = new WorkerIo(resty.worker(i));
         }
         // keepalive timeouts of idle connections, checked once a second for every pool
         this.sweeper = vertx.setPeriodic(1000, id -> {

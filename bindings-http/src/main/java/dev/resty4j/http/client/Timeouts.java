@@ -2,7 +2,6 @@ package dev.resty4j.http.client;
 
 import dev.resty4j.core.socket.Deadlines;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 
 /** Bounds a future in time, the way cosocket timeouts bound each operation. */
 final class Timeouts {
@@ -22,23 +21,6 @@ final class Timeouts {
      * close the connection the operation was using). {@code ms <= 0} means no limit.
      */
     static <T> Future<T> within(Deadlines deadlines, Future<T> f, long ms, Runnable onTimeout) {
-        if (ms <= 0 || f.isComplete()) {
-            return f;
-        }
-        Promise<T> p = Promise.promise();
-        Deadlines.Entry timer = deadlines.schedule(ms, () -> {
-            if (p.tryFail(new TimeoutError()) && onTimeout != null) {
-                onTimeout.run();
-            }
-        });
-        f.onComplete(ar -> {
-            deadlines.cancel(timer);
-            if (ar.succeeded()) {
-                p.tryComplete(ar.result());
-            } else {
-                p.tryFail(ar.cause());
-            }
-        });
-        return p.future();
+        return deadlines.bound(f, ms, TimeoutError::new, onTimeout, null);
     }
 }

@@ -7,7 +7,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * One worker's HTTP machinery, as an nginx worker has its own: its connection pools, the event loop all
- * its connections live on (one worker, one event loop, as for cosockets), and the timer tree of its
+ * its connections live on (the worker's own, where its fibers run), and the worker's timer tree of
  * timeouts ({@link Deadlines}: one Vert.x timer for all of them, so most reads cost no timer at all).
  */
 final class WorkerIo {
@@ -16,9 +16,8 @@ final class WorkerIo {
     final Deadlines deadlines;
     final Map<String, ConnectionPool> pools = new ConcurrentHashMap<>();
 
-    /** {@code loop}: the worker's own event loop, where its fibers run: completions need no thread hop. */
-    WorkerIo(ContextInternal loop) {
-        this.loop = loop;
-        this.deadlines = new Deadlines(loop);
+    WorkerIo(dev.resty4j.core.worker.Worker worker) {
+        this.loop = worker.loop();
+        this.deadlines = worker.deadlines();
     }
 }

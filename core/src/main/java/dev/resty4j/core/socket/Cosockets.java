@@ -46,7 +46,7 @@ public final class Cosockets {
         this.resty = worker.resty();
         this.vertx = (VertxInternal) resty.vertx();
         this.loop = worker.loop(); // where the worker's fibers run: completions resume them without a thread hop
-        this.deadlines = new Deadlines(loop);
+        this.deadlines = worker.deadlines();
         resty.cosocketMetrics().idleConnections("tcp", this::idleConnections);
     }
 

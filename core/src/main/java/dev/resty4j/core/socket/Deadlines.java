@@ -1,17 +1,22 @@
 package dev.resty4j.core.socket;
 
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.internal.ContextInternal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * The read timeouts of one worker's sockets on a single Vert.x timer, as nginx keeps its timers in one
  * tree. Most reads complete long before their timeout, so arming and cancelling a Vert.x timer for each
  * (a task handed to the event loop from the script's fiber) would cost more than the read itself: here a
  * new deadline only touches the Vert.x timer when it is earlier than every pending one, and a cancelled
- * deadline is just removed from the set. Public for bindings with their own sockets (bindings-http).
+ * deadline is just removed from the set. Each worker has one ({@link dev.resty4j.core.worker.Worker#deadlines()}),
+ * for its cosockets and the bindings' connections.
  */
 public final class Deadlines {
 
@@ -65,6 +70,33 @@ public final class Deadlines {
                 entries.remove(e);
             }
         }
+    }
+
+    /**
+     * {@code f}, or a failure with {@code timeoutError} when it has not completed within {@code ms} (0 or less:
+     * no limit), as a cosocket timeout bounds one operation. {@code onTimeout} (may be null) runs when the time
+     * ran out; {@code onLate} (may be null) receives a result that arrives after that, to close a connection
+     * nobody will use.
+     */
+    public <T> Future<T> bound(Future<T> f, long ms, Supplier<? extends Throwable> timeoutError, Runnable onTimeout,
+            Consumer<? super T> onLate) {
+        if (ms <= 0 || f.isComplete()) {
+            return f;
+        }
+        Promise<T> p = Promise.promise();
+        Entry timer = schedule(ms, () -> {
+            if (p.tryFail(timeoutError.get()) && onTimeout != null) {
+                onTimeout.run();
+            }
+        });
+        f.onComplete(ar -> {
+            cancel(timer);
+            boolean delivered = ar.succeeded() ? p.tryComplete(ar.result()) : p.tryFail(ar.cause());
+            if (!delivered && ar.succeeded() && onLate != null) {
+                onLate.accept(ar.result());
+            }
+        });
+        return p.future();
     }
 
     private void arm(long at, long delayMs) {

@@ -79,6 +79,7 @@ public final class Worker {
     private final dev.resty4j.core.timer.Timers timers;
     /** Created on first use: most configs never open a raw cosocket. */
     private dev.resty4j.core.socket.Cosockets cosockets;
+    private dev.resty4j.core.socket.Deadlines deadlines;
 
     /**
      * The fiber the calling thread belongs to. Inheritable, so that threads a fiber starts for its script
@@ -228,6 +229,17 @@ public final class Worker {
         if (c != null) {
             c.close();
         }
+    }
+
+    /**
+     * The timeouts of this worker's I/O (cosockets, the bindings' connections) on one Vert.x timer of its
+     * loop, as an nginx worker keeps its timers in one tree.
+     */
+    public synchronized dev.resty4j.core.socket.Deadlines deadlines() {
+        if (deadlines == null) {
+            deadlines = new dev.resty4j.core.socket.Deadlines(loop);
+        }
+        return deadlines;
     }
 
     /** This worker's {@code ngx.timer} timers. */
