@@ -35,7 +35,7 @@ public final class InitPhase {
             for (Script initWorker : resty.initWorkerScripts()) {
                 PhaseRunner.run(req, Phase.INIT_WORKER, initWorker, null);
             }
-        });
+        }, 0);
         if (initFailure.get() != null) {
             throw new ScriptException(initFailure.get());
         }
@@ -61,7 +61,13 @@ public final class InitPhase {
         }
         List<Script> exitWorker = resty.exitWorkerScripts();
         if (!exitWorker.isEmpty()) {
-            forEachWorker(resty, (worker, req) -> exitWorker.forEach(s -> PhaseRunner.run(req, Phase.EXIT_WORKER, s, null)));
+            // Bounded: a request still running on a worker's event loop cannot finish while the closing thread
+            // blocks that very loop (close() called from a verticle's stop(), say), and would hold the worker.
+            if (!forEachWorker(resty, (worker, req) -> exitWorker.forEach(s -> PhaseRunner.run(req, Phase.EXIT_WORKER, s, null)),
+                    TIMER_SHUTDOWN_MILLIS)) {
+                resty.logger().log(dev.resty4j.core.log.LogLevel.ALERT, null, "exit_worker did not finish in every worker within "
+                        + TIMER_SHUTDOWN_MILLIS + " ms; closing anyway");
+            }
         }
     }
 
@@ -73,7 +79,9 @@ public final class InitPhase {
         return req;
     }
 
-    private static void forEachWorker(Resty resty, java.util.function.BiConsumer<Worker, RequestContext> body) {
+    /** Runs {@code body} once in each worker; waits for all, at most {@code maxMillis} (0: no limit). */
+    private static boolean forEachWorker(Resty resty, java.util.function.BiConsumer<Worker, RequestContext> body,
+            long maxMillis) {
         CountDownLatch done = new CountDownLatch(resty.workerCount());
         for (int i = 0; i < resty.workerCount(); i++) {
             Worker w = resty.worker(i);
@@ -86,9 +94,14 @@ public final class InitPhase {
             });
         }
         try {
-            done.await();
+            if (maxMillis <= 0) {
+                done.await();
+                return true;
+            }
+            return done.await(maxMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            return false;
         }
     }
 }
