@@ -15,8 +15,6 @@ local _M = {
 
 local mt = { __index = _M }
 
--- response table -> its Java exchange (kept out of the table itself, which scripts may iterate)
-local exchanges = setmetatable({}, { __mode = "k" })
 
 local HOP_BY_HOP_HEADERS = {
     ["connection"] = true,
@@ -130,46 +128,6 @@ local function prepare(params)
 end
 
 
-local function read_body(res)
-    local reader = res.body_reader
-    if not reader then
-        return nil, "no body to be read"
-    end
-    local ex = exchanges[res]
-    if ex then
-        if not res.has_body then
-            return ""
-        end
-        return native.read_all(ex[1], ex[2])
-    end
-    local chunks, c = {}, 1
-    repeat
-        local chunk, err = reader()
-        if err then
-            return nil, err, tbl_concat(chunks)
-        end
-        if chunk then
-            chunks[c] = chunk
-            c = c + 1
-        end
-    until not chunk
-    return tbl_concat(chunks)
-end
-
-
-local function read_trailers(res)
-    local ex = exchanges[res]
-    if not ex then
-        return nil, "no trailers"
-    end
-    local trailers = http_headers.new()
-    for _, kv in ipairs(native.trailers(ex[1], ex[2])) do
-        trailers[kv[1]] = kv[2]
-    end
-    setmetatable(res.headers, { __index = trailers })
-end
-
-
 local function make_response(h, r)
     local headers = http_headers.new()
     for _, kv in ipairs(r.headers) do
@@ -186,13 +144,29 @@ local function make_response(h, r)
         end
     end
     local ex = r.exchange
+    -- The methods close over the Java exchange. (A weak-keyed table from response to exchange held every
+    -- exchange until LuaJ pruned its dead slots, tens of thousands under load: long young-GC pauses.)
     local res = {
         status = r.status,
         reason = r.reason,
         headers = headers,
         has_body = r.has_body,
-        read_body = read_body,
-        read_trailers = read_trailers,
+        read_body = function(self)
+            if not self.body_reader then
+                return nil, "no body to be read"
+            end
+            if not self.has_body then
+                return ""
+            end
+            return native.read_all(h, ex)
+        end,
+        read_trailers = function(self)
+            local trailers = http_headers.new()
+            for _, kv in ipairs(native.trailers(h, ex)) do
+                trailers[kv[1]] = kv[2]
+            end
+            setmetatable(self.headers, { __index = trailers })
+        end,
     }
     if r.has_body then
         res.body_reader = function(max_chunk_size)
@@ -201,7 +175,6 @@ local function make_response(h, r)
     else
         res.body_reader = function() return nil end
     end
-    exchanges[res] = { h, ex }
     return res
 end
 
@@ -323,7 +296,6 @@ function _M.request_pipeline(self, requests)
                         for rk, rv in pairs(res) do
                             t[rk] = rv
                         end
-                        exchanges[t] = exchanges[res]
                     end
                 end
                 return rawget(t, k)

@@ -11,8 +11,10 @@ local string_gsub, string_format = string.gsub, string.format
 local _M = { _VERSION = "0.2.3" }
 local mt = { __index = _M }
 
--- tokens of objects from load_jwt, so verify_jwt_obj can verify exactly what was loaded
-local loaded = setmetatable({}, { __mode = "k" })
+-- An object from load_jwt carries its token in its metatable (out of sight of pairs), so verify_jwt_obj
+-- verifies exactly what was loaded. (Not a weak-keyed table: LuaJ keeps a dead slot's value until it
+-- prunes the table, so every loaded token stayed reachable for a long while under load.)
+local TOKEN = "__resty_jwt_token"
 
 function _M.new()
     return setmetatable({}, mt)
@@ -231,8 +233,8 @@ end
 
 function _M.load_jwt(self, jwt_str)
     local obj = native.load(jwt_str, self._policy)
-    if obj.valid then
-        loaded[obj] = jwt_str
+    if obj.valid and getmetatable(obj) == nil then
+        setmetatable(obj, { [TOKEN] = jwt_str })
     end
     return obj
 end
@@ -241,7 +243,8 @@ function _M.verify_jwt_obj(self, secret, jwt_obj, ...)
     if not jwt_obj.valid then
         return jwt_obj
     end
-    local token = loaded[jwt_obj]
+    local mt = getmetatable(jwt_obj)
+    local token = type(mt) == "table" and rawget(mt, TOKEN) or nil
     if not token then
         if not (jwt_obj.raw_header and jwt_obj.raw_payload and jwt_obj.signature) then
             jwt_obj.verified = false

@@ -131,7 +131,7 @@ public final class BodyStream {
             }
         }
         if (fetch) {
-            if (context == null || Vertx.currentContext() == context) {
+            if (context == null || Loops.runningOn(context)) {
                 source.fetch(1);
             } else {
                 context.runOnContext(v -> source.fetch(1));
@@ -204,7 +204,7 @@ public final class BodyStream {
             }
         }
         if (fetch) {
-            if (context == null || Vertx.currentContext() == context) {
+            if (context == null || Loops.runningOn(context)) {
                 source.fetch(1);
             } else {
                 context.runOnContext(v -> source.fetch(1));

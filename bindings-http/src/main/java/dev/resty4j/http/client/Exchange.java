@@ -65,7 +65,7 @@ public final class Exchange implements NativeHandle {
         this.method = r.method();
         this.ready = readTimeoutMs > 0 && !r.streamBody() ? Promise.promise() : null;
         io.vertx.core.Context ctx = conn.context;
-        if (ctx == null || Vertx.currentContext() == ctx) {
+        if (ctx == null || Loops.runningOn(ctx)) {
             start(r, sendTimeoutMs, readTimeoutMs);
         } else {
             ctx.runOnContext(v -> start(r, sendTimeoutMs, readTimeoutMs));
