@@ -31,7 +31,7 @@ public final class VertxHello extends VerticleBase {
     public static void main(String[] args) {
         int port = args.length > 0 ? Integer.parseInt(args[0]) : 18090;
         int instances = args.length > 1 ? Integer.parseInt(args[1]) : 2;
-        Vertx vertx = Vertx.vertx();
+        Vertx vertx = Vertx.vertx(new io.vertx.core.VertxOptions().setPreferNativeTransport(true)); // as ./resty4j serve
         vertx.deployVerticle(() -> new VertxHello(port), new DeploymentOptions().setInstances(instances))
                 .onSuccess(id -> System.out.println("vertx-hello: " + instances + " verticles on port " + port))
                 .onFailure(e -> {

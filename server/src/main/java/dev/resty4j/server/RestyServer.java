@@ -50,7 +50,8 @@ public final class RestyServer implements AutoCloseable {
                                     ConfigLoader.Options options)
             throws ConfigException, ScriptException {
         boolean owns = vertx == null;
-        Vertx v = owns ? Vertx.vertx() : vertx;
+        // the epoll transport where the platform has it (bench/NOTES.md), else NIO
+        Vertx v = owns ? Vertx.vertx(new io.vertx.core.VertxOptions().setPreferNativeTransport(true)) : vertx;
         try {
             // Every version (the first, and each reload) is read from the file and customized the same way.
             ReloadableResty resty = ReloadableResty.start(v, () -> {
