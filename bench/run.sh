@@ -26,7 +26,7 @@ for a in "$@"; do
   esac
 done
 if ((QUICK)); then
-  DURATION="${DURATION:-4s}"; REPS="${REPS:-1}"; WARMUP="${WARMUP:-1s}"; JIT_WARMUP="${JIT_WARMUP:-2s}"
+  DURATION="${DURATION:-4s}"; REPS="${REPS:-1}"; WARMUP="${WARMUP:-1s}"; JIT_WARMUP="${JIT_WARMUP:-5s}"
 else
   DURATION="${DURATION:-10s}"; REPS="${REPS:-3}"; WARMUP="${WARMUP:-3s}"; JIT_WARMUP="${JIT_WARMUP:-6s}"
 fi
