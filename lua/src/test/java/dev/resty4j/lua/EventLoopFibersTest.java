@@ -43,10 +43,7 @@ class EventLoopFibersTest {
                         """))
                 .build();
         try {
-            Promise<HttpServer> bound = Promise.promise();
-            resty.worker(1).loop().runOnContext(v ->
-                    vertx.createHttpServer().requestHandler(resty.handler()).listen(0).onComplete(bound));
-            int port = bound.future().await().actualPort();
+            int port = listenOnLoopOf(vertx, resty, 1);
             String loopThread = resty.worker(1).loop().nettyEventLoop().submit(() -> Thread.currentThread().getName())
                     .get(10, TimeUnit.SECONDS);
 
@@ -72,10 +69,7 @@ class EventLoopFibersTest {
                 .exitWorker(dev.resty4j.Script.lua("ngx.log(ngx.NOTICE, 'bye')", "exit_worker_by_lua"))
                 .build();
         try {
-            Promise<HttpServer> bound = Promise.promise();
-            resty.worker(0).loop().runOnContext(v ->
-                    vertx.createHttpServer().requestHandler(resty.handler()).listen(0).onComplete(bound));
-            int port = bound.future().await().actualPort();
+            int port = listenOnLoopOf(vertx, resty, 0);
             HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
             client.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/t")).build(),
                     HttpResponse.BodyHandlers.ofString());
@@ -94,5 +88,13 @@ class EventLoopFibersTest {
             resty.close();
             vertx.close().await();
         }
+    }
+
+    /** A listener created on worker {@code w}'s event loop, as ./resty4j serve creates one per worker; its port. */
+    private static int listenOnLoopOf(Vertx vertx, Resty resty, int w) {
+        Promise<HttpServer> bound = Promise.promise();
+        resty.worker(w).loop().runOnContext(v ->
+                vertx.createHttpServer().requestHandler(resty.handler()).listen(0).onComplete(bound));
+        return bound.future().await().actualPort();
     }
 }
