@@ -29,10 +29,8 @@ public final class RestyServer implements AutoCloseable {
     private final ReloadableResty resty;
     /** The first listener of each server block (its port is the block's). */
     private final List<HttpServer> servers = new ArrayList<>();
-    /** Every listener created here (the extra per-event-loop ones are in {@link #deployments}). */
+    /** Every listener created here: one per worker and server block, each on its worker's event loop. */
     private final List<HttpServer> listeners = new ArrayList<>();
-    /** The verticles holding the extra listeners, one per further worker. */
-    private final List<String> deployments = new ArrayList<>();
 
     private RestyServer(Vertx vertx, boolean ownsVertx, ReloadableResty resty) {
         this.vertx = vertx;
@@ -144,9 +142,6 @@ public final class RestyServer implements AutoCloseable {
 
     @Override
     public void close() {
-        for (String id : deployments) {
-            vertx.undeploy(id).await();
-        }
         for (HttpServer s : listeners) {
             s.close().await();
         }

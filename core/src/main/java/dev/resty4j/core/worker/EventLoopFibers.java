@@ -44,11 +44,6 @@ final class EventLoopFibers {
         }
     }
 
-    /** True when fibers can be scheduled on an event loop in this JVM. */
-    static boolean available() {
-        return BUILDER != null;
-    }
-
     /**
      * A factory of virtual threads named {@code prefix + n} scheduled by {@code scheduler}, or null (and
      * {@code warn} told once per JVM) when this JVM does not allow it.
