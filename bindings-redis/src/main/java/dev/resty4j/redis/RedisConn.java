@@ -33,8 +33,8 @@ final class RedisConn {
     boolean used;
     /** Counted in its pool's connection total (pools with a backlog limit every connection). */
     ConnectionPool countedIn;
-    /** Idle-timeout timer while in a pool, or -1. */
-    long idleTimer = -1;
+    /** While in a pool: the {@code System.nanoTime()} its idle timeout ends at, or 0 for none. */
+    long idleDeadline;
 
     private final ArrayDeque<Response> inbox = new ArrayDeque<>();
     private Promise<Response> inboxWaiter;

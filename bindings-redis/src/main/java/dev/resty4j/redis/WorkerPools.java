@@ -21,6 +21,13 @@ final class WorkerPools {
     private final Vertx vertx;
     private final Map<String, ConnectionPool> pools = new HashMap<>();
     private boolean closed;
+    /**
+     * One timer for the idle timeouts of all pools, due at the earliest deadline: a keepalive only sets its
+     * connection's deadline (a timer per keepalive, set and cancelled at every reuse, was measurable on the
+     * Redis-limit benchmark), and the sweep closes what has expired and waits for the next deadline.
+     */
+    private long sweepTimer = -1;
+    private long sweepAt;
 
     WorkerPools(Vertx vertx) {
         this.vertx = vertx;
@@ -42,13 +49,19 @@ final class WorkerPools {
             return null;
         }
         RedisConn c;
+        long now = System.nanoTime();
         while ((c = pool.idle.pollFirst()) != null) {
-            cancelIdleTimer(c);
-            if (!c.isClosed()) {
+            if (expired(c, now)) {
+                c.close(); // its sweep has not run yet; nginx would have closed it at its deadline
+            } else if (!c.isClosed()) {
                 return c;
             }
         }
         return null;
+    }
+
+    private static boolean expired(RedisConn c, long now) {
+        return c.idleDeadline != 0 && c.idleDeadline - now <= 0;
     }
 
     /**
@@ -123,11 +136,12 @@ final class WorkerPools {
                 if (waiter == null) {
                     if (pool.idle.size() >= pool.size) {
                         evicted = pool.idle.pollLast();
-                        cancelIdleTimer(evicted);
                     }
                     pool.idle.addFirst(c);
+                    // nanoTime may be any value, 0 included: 1 ns off is no matter for a millisecond timeout
+                    c.idleDeadline = idleMs > 0 ? (System.nanoTime() + idleMs * 1_000_000) | 1 : 0;
                     if (idleMs > 0) {
-                        c.idleTimer = vertx.setTimer(idleMs, id -> idleTimeout(c));
+                        sweepBy(c.idleDeadline);
                     }
                 }
             }
@@ -140,15 +154,44 @@ final class WorkerPools {
         }
     }
 
-    private void idleTimeout(RedisConn c) {
+    /** Makes sure the sweep runs by {@code deadline} (a nanoTime). Called holding this. */
+    private void sweepBy(long deadline) {
+        if (sweepTimer >= 0 && sweepAt - deadline <= 0) {
+            return;
+        }
+        if (sweepTimer >= 0) {
+            vertx.cancelTimer(sweepTimer);
+        }
+        sweepAt = deadline;
+        long ms = Math.max(1, (deadline - System.nanoTime() + 999_999) / 1_000_000);
+        sweepTimer = vertx.setTimer(ms, id -> sweep());
+    }
+
+    /** Closes the idle connections whose timeout has passed, then waits for the next deadline. */
+    private void sweep() {
+        List<RedisConn> expired = new ArrayList<>();
         synchronized (this) {
-            c.idleTimer = -1;
-            ConnectionPool pool = pools.get(c.poolName);
-            if (pool == null || !pool.idle.remove(c)) {
-                return; // taken meanwhile
+            sweepTimer = -1;
+            long now = System.nanoTime();
+            long next = 0;
+            boolean any = false;
+            for (ConnectionPool p : pools.values()) {
+                for (java.util.Iterator<RedisConn> it = p.idle.iterator(); it.hasNext(); ) {
+                    RedisConn c = it.next();
+                    if (expired(c, now)) {
+                        it.remove();
+                        expired.add(c);
+                    } else if (c.idleDeadline != 0 && (!any || c.idleDeadline - next < 0)) {
+                        next = c.idleDeadline;
+                        any = true;
+                    }
+                }
+            }
+            if (any && !closed) {
+                sweepBy(next);
             }
         }
-        c.close();
+        expired.forEach(RedisConn::close);
     }
 
     /** A connection closed (by us or by Redis): out of the idle list, and its place goes to a waiter. */
@@ -156,21 +199,14 @@ final class WorkerPools {
         ConnectionPool counted;
         synchronized (this) {
             ConnectionPool pool = pools.get(c.poolName);
-            if (pool != null && pool.idle.remove(c)) {
-                cancelIdleTimer(c);
+            if (pool != null) {
+                pool.idle.remove(c);
             }
             counted = c.countedIn;
             c.countedIn = null;
         }
         if (counted != null) {
             unreserve(counted);
-        }
-    }
-
-    private void cancelIdleTimer(RedisConn c) {
-        if (c.idleTimer >= 0) {
-            vertx.cancelTimer(c.idleTimer);
-            c.idleTimer = -1;
         }
     }
 
@@ -188,6 +224,10 @@ final class WorkerPools {
         List<RedisConn> all = new ArrayList<>();
         synchronized (this) {
             closed = true;
+            if (sweepTimer >= 0) {
+                vertx.cancelTimer(sweepTimer);
+                sweepTimer = -1;
+            }
             for (ConnectionPool p : pools.values()) {
                 all.addAll(p.idle);
                 p.idle.clear();

@@ -377,6 +377,30 @@ class RedisClientTest {
         }
     }
 
+    @Test
+    void eachPooledConnectionKeepsItsOwnIdleTimeout() throws Exception {
+        String suffix = redis.prefix.substring(5, 13);
+        String code = """
+                local redis = require "resty.redis"
+                local long, short = redis:new(), redis:new()
+                assert(long:connect("127.0.0.1", 6379))
+                assert(short:connect("127.0.0.1", 6379))
+                long:client("setname", "long%1$s")
+                short:client("setname", "short%1$s")
+                long:set_keepalive(20000, 10)
+                short:set_keepalive(100, 10)
+                ngx.say("kept")
+                """.formatted(suffix);
+        try (RestyTester t = RestyTester.of(Resty.builder().workers(1).location("/t", l -> l.contentByLua(code)))) {
+            assertThat(t.get("/t").run().body()).isEqualTo("kept\n");
+            assertThat(redis.connectionsNamed("short" + suffix)).isEqualTo(1);
+            // the short timeout closes its connection long before the other one's 20 s are up
+            waitFor(() -> redis.connectionsNamed("short" + suffix) == 0);
+            assertThat(redis.connectionsNamed("short" + suffix)).isZero();
+            assertThat(redis.connectionsNamed("long" + suffix)).isEqualTo(1);
+        }
+    }
+
     static void waitFor(java.util.function.BooleanSupplier condition) throws InterruptedException {
         long deadline = System.currentTimeMillis() + 5000;
         while (!condition.getAsBoolean() && System.currentTimeMillis() < deadline) {

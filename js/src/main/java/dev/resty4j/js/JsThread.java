@@ -4,10 +4,9 @@ import dev.resty4j.SharedDict;
 import dev.resty4j.core.shdict.MemorySharedDict;
 import dev.resty4j.core.worker.Worker;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 
 /**
@@ -70,26 +69,59 @@ final class JsThread {
             return body.get();
         }
         Executor executor = loopAllowed && worker.runsFibersOnLoop() ? worker.loop().nettyEventLoop() : dedicated();
-        Object fiber = Worker.fiberToken();
-        CompletableFuture<T> done = new CompletableFuture<>();
-        executor.execute(() -> {
+        Call<T> call = new Call<>(Worker.fiberToken(), body, me);
+        executor.execute(call);
+        return call.join();
+    }
+
+    /**
+     * One hand-off: run on the JS thread, then wake the caller. A park/unpark pair, where a CompletableFuture's
+     * join (its Signaller, managed blocking) cost more than the JS of a short phase.
+     */
+    private static final class Call<T> implements Runnable {
+        private final Object fiber;
+        private final Supplier<T> body;
+        private final Thread caller;
+        private T result;
+        private Throwable failure;
+        private volatile boolean done;
+
+        Call(Object fiber, Supplier<T> body, Thread caller) {
+            this.fiber = fiber;
+            this.body = body;
+            this.caller = caller;
+        }
+
+        @Override
+        public void run() {
             try {
-                done.complete(Worker.callInFiberOf(fiber, body));
+                result = Worker.callInFiberOf(fiber, body);
             } catch (Throwable t) {
-                done.completeExceptionally(t);
+                failure = t;
             }
-        });
-        try {
-            return done.join();
-        } catch (CompletionException e) {
-            Throwable c = e.getCause();
-            if (c instanceof RuntimeException re) {
+            done = true;
+            LockSupport.unpark(caller);
+        }
+
+        T join() {
+            boolean interrupted = false;
+            while (!done) {
+                LockSupport.park(this);
+                interrupted |= Thread.interrupted();
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+            if (failure instanceof RuntimeException re) {
                 throw re;
             }
-            if (c instanceof Error err) {
+            if (failure instanceof Error err) {
                 throw err;
             }
-            throw e;
+            if (failure != null) {
+                throw new IllegalStateException(failure);
+            }
+            return result;
         }
     }
 

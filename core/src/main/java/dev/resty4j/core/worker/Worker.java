@@ -7,6 +7,7 @@ import dev.resty4j.core.request.RequestContext;
 import io.vertx.core.Future;
 import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.internal.VertxInternal;
+import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Semaphore;
@@ -137,6 +138,9 @@ public final class Worker {
      */
     public void runFibersOnLoop(boolean on) {
         this.onLoop = on && loopFibers != null;
+        if (!onLoop) {
+            stopIdleCarriers(); // they run on the loop, which whoever turned this off may be about to close
+        }
     }
 
     /** True while new fibers are scheduled on the event loop ({@link #runFibersOnLoop}). */
@@ -214,6 +218,7 @@ public final class Worker {
      * connections and VM state until garbage collection.
      */
     public void close() {
+        stopIdleCarriers();
         for (WorkerVm vm : vmList) {
             try {
                 vm.close();
@@ -264,6 +269,81 @@ public final class Worker {
         dispatch();
     }
 
+    /**
+     * A fiber thread that runs tasks ({@link #runTasks}) and, when the run queue has no new task for it, parks
+     * in {@link #idleCarriers} until one is handed to it. A request that suspends leaves the next one without
+     * a thread; taking an idle carrier then costs an unpark, where a new virtual thread cost its creation,
+     * its start and its end (each a VM transition that JVMTI agents, such as GraalJS's runtime, hook).
+     */
+    private final class Carrier implements Runnable {
+        /** Scheduled on the loop (only those are kept: the others serve init and exit phases). */
+        private final boolean onLoopThread;
+        private volatile Runnable next;
+        private volatile Thread thread;
+
+        Carrier(Runnable first, boolean onLoopThread) {
+            this.next = first;
+            this.onLoopThread = onLoopThread;
+        }
+
+        @Override
+        public void run() {
+            thread = Thread.currentThread();
+            Runnable task = take();
+            while (task != STOP) {
+                runTasks(task);
+                if (!parkIdle(this)) {
+                    return;
+                }
+                task = take();
+            }
+        }
+
+        /** Hands a task (or {@link #STOP}) to this idle carrier. */
+        void give(Runnable task) {
+            next = task;
+            java.util.concurrent.locks.LockSupport.unpark(thread);
+        }
+
+        private Runnable take() {
+            Runnable t;
+            while ((t = next) == null) {
+                java.util.concurrent.locks.LockSupport.park(this);
+            }
+            next = null;
+            return t;
+        }
+    }
+
+    private static final Runnable STOP = () -> { };
+    /** Carriers kept for the next tasks: enough for the bursts of one loop, few enough to cost nothing idle. */
+    private static final int MAX_IDLE_CARRIERS = 64;
+    private final ArrayDeque<Carrier> idleCarriers = new ArrayDeque<>();
+
+    /** Keeps a carrier whose tasks are done for the next task, unless enough are kept (then it ends). */
+    private boolean parkIdle(Carrier c) {
+        synchronized (idleCarriers) {
+            if (!onLoop || !c.onLoopThread || idleCarriers.size() >= MAX_IDLE_CARRIERS) {
+                return false;
+            }
+            idleCarriers.push(c);
+        }
+        return true;
+    }
+
+    private Carrier idleCarrier() {
+        synchronized (idleCarriers) {
+            return idleCarriers.poll();
+        }
+    }
+
+    private void stopIdleCarriers() {
+        Carrier c;
+        while ((c = idleCarrier()) != null) {
+            c.give(STOP);
+        }
+    }
+
     /** Runs tasks on the calling thread, which holds the worker, for as long as a new task is next in line. */
     private void runTasks(Runnable first) {
         Runnable task = first;
@@ -300,8 +380,14 @@ public final class Worker {
     private void handTo(Object next) {
         if (next instanceof Semaphore turn) {
             turn.release();
+            return;
+        }
+        boolean useLoop = onLoop;
+        Carrier idle = useLoop ? idleCarrier() : null;
+        if (idle != null) {
+            idle.give((Runnable) next);
         } else {
-            startFiberThread(() -> runTasks((Runnable) next));
+            startFiberThread(new Carrier((Runnable) next, useLoop), useLoop);
         }
     }
 
@@ -311,7 +397,11 @@ public final class Worker {
      * opens complete on that loop.
      */
     void startFiberThread(Runnable body) {
-        (onLoop ? loopFibers : fibers).newThread(() -> {
+        startFiberThread(body, onLoop);
+    }
+
+    private void startFiberThread(Runnable body, boolean useLoop) {
+        (useLoop ? loopFibers : fibers).newThread(() -> {
             ContextInternal previous = loop.beginDispatch();
             try {
                 body.run();
