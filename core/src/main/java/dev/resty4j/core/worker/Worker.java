@@ -436,7 +436,10 @@ public final class Worker {
 
     /** If the worker is free and someone waits, takes the permit for the head of the queue and hands it over. */
     private void dispatch() {
-        while (!runQueue.isEmpty() && permit.tryAcquire()) {
+        // the permit first: while the worker is busy (most spawns under load) that is one volatile read,
+        // where the queue's isEmpty walks to its first node and moves its head (3 % of a hello request's CPU);
+        // the holder dispatches again after giving the permit back, so nothing queued meanwhile is missed
+        while (permit.availablePermits() > 0 && !runQueue.isEmpty() && permit.tryAcquire()) {
             Object next = runQueue.poll();
             if (next != null) {
                 handTo(next);
