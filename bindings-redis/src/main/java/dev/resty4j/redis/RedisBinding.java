@@ -82,7 +82,7 @@ final class RedisBinding {
     }
 
     WorkerPools pools(Worker worker) {
-        return pools.computeIfAbsent(worker, w -> new WorkerPools(vertx));
+        return pools.computeIfAbsent(worker, w -> new WorkerPools(w.deadlines()));
     }
 
     /**

@@ -33,8 +33,8 @@ final class RedisConn {
     boolean used;
     /** Counted in its pool's connection total (pools with a backlog limit every connection). */
     ConnectionPool countedIn;
-    /** While in a pool: the {@code System.nanoTime()} its idle timeout ends at, or 0 for none. */
-    long idleDeadline;
+    /** Idle timeout (on the worker's timer tree) while in a pool, or null. */
+    dev.resty4j.core.socket.Deadlines.Entry idleTimer;
 
     private final ArrayDeque<Response> inbox = new ArrayDeque<>();
     private Promise<Response> inboxWaiter;

@@ -1,8 +1,8 @@
 package dev.resty4j.redis;
 
+import dev.resty4j.core.socket.Deadlines;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import io.vertx.core.Vertx;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -18,19 +18,17 @@ final class WorkerPools {
 
     static final String TOO_MANY_WAITING = "too many waiting connect operations";
 
-    private final Vertx vertx;
+    /**
+     * The worker's timer tree, for idle timeouts and backlog waits: a keepalive arms a timeout and the next
+     * connect cancels it, and a Vert.x timer for each (a task and a timer-wheel entry per request) was
+     * measurable on the Redis-limit benchmark.
+     */
+    private final Deadlines deadlines;
     private final Map<String, ConnectionPool> pools = new HashMap<>();
     private boolean closed;
-    /**
-     * One timer for the idle timeouts of all pools, due at the earliest deadline: a keepalive only sets its
-     * connection's deadline (a timer per keepalive, set and cancelled at every reuse, was measurable on the
-     * Redis-limit benchmark), and the sweep closes what has expired and waits for the next deadline.
-     */
-    private long sweepTimer = -1;
-    private long sweepAt;
 
-    WorkerPools(Vertx vertx) {
-        this.vertx = vertx;
+    WorkerPools(Deadlines deadlines) {
+        this.deadlines = deadlines;
     }
 
     /** The named pool, created with this size and backlog when it does not exist yet (sizes never change). */
@@ -49,19 +47,13 @@ final class WorkerPools {
             return null;
         }
         RedisConn c;
-        long now = System.nanoTime();
         while ((c = pool.idle.pollFirst()) != null) {
-            if (expired(c, now)) {
-                c.close(); // its sweep has not run yet; nginx would have closed it at its deadline
-            } else if (!c.isClosed()) {
+            cancelIdleTimer(c);
+            if (!c.isClosed()) {
                 return c;
             }
         }
         return null;
-    }
-
-    private static boolean expired(RedisConn c, long now) {
-        return c.idleDeadline != 0 && c.idleDeadline - now <= 0;
     }
 
     /**
@@ -84,7 +76,7 @@ final class WorkerPools {
             pool.waiting.add(waiter);
         }
         if (timeoutMs > 0) {
-            long timer = vertx.setTimer(timeoutMs, id -> {
+            Deadlines.Entry timer = deadlines.schedule(timeoutMs, () -> {
                 boolean removed;
                 synchronized (this) {
                     removed = pool.waiting.remove(waiter);
@@ -94,7 +86,7 @@ final class WorkerPools {
                     waiter.fail(CosocketErrors.error(CosocketErrors.TIMEOUT));
                 }
             });
-            waiter.future().onComplete(ar -> vertx.cancelTimer(timer));
+            waiter.future().onComplete(ar -> deadlines.cancel(timer));
         }
         return waiter.future();
     }
@@ -136,12 +128,11 @@ final class WorkerPools {
                 if (waiter == null) {
                     if (pool.idle.size() >= pool.size) {
                         evicted = pool.idle.pollLast();
+                        cancelIdleTimer(evicted);
                     }
                     pool.idle.addFirst(c);
-                    // nanoTime may be any value, 0 included: 1 ns off is no matter for a millisecond timeout
-                    c.idleDeadline = idleMs > 0 ? (System.nanoTime() + idleMs * 1_000_000) | 1 : 0;
                     if (idleMs > 0) {
-                        sweepBy(c.idleDeadline);
+                        c.idleTimer = deadlines.schedule(idleMs, () -> idleTimeout(c));
                     }
                 }
             }
@@ -154,44 +145,15 @@ final class WorkerPools {
         }
     }
 
-    /** Makes sure the sweep runs by {@code deadline} (a nanoTime). Called holding this. */
-    private void sweepBy(long deadline) {
-        if (sweepTimer >= 0 && sweepAt - deadline <= 0) {
-            return;
-        }
-        if (sweepTimer >= 0) {
-            vertx.cancelTimer(sweepTimer);
-        }
-        sweepAt = deadline;
-        long ms = Math.max(1, (deadline - System.nanoTime() + 999_999) / 1_000_000);
-        sweepTimer = vertx.setTimer(ms, id -> sweep());
-    }
-
-    /** Closes the idle connections whose timeout has passed, then waits for the next deadline. */
-    private void sweep() {
-        List<RedisConn> expired = new ArrayList<>();
+    private void idleTimeout(RedisConn c) {
         synchronized (this) {
-            sweepTimer = -1;
-            long now = System.nanoTime();
-            long next = 0;
-            boolean any = false;
-            for (ConnectionPool p : pools.values()) {
-                for (java.util.Iterator<RedisConn> it = p.idle.iterator(); it.hasNext(); ) {
-                    RedisConn c = it.next();
-                    if (expired(c, now)) {
-                        it.remove();
-                        expired.add(c);
-                    } else if (c.idleDeadline != 0 && (!any || c.idleDeadline - next < 0)) {
-                        next = c.idleDeadline;
-                        any = true;
-                    }
-                }
-            }
-            if (any && !closed) {
-                sweepBy(next);
+            c.idleTimer = null;
+            ConnectionPool pool = pools.get(c.poolName);
+            if (pool == null || !pool.idle.remove(c)) {
+                return; // taken meanwhile
             }
         }
-        expired.forEach(RedisConn::close);
+        c.close();
     }
 
     /** A connection closed (by us or by Redis): out of the idle list, and its place goes to a waiter. */
@@ -199,14 +161,21 @@ final class WorkerPools {
         ConnectionPool counted;
         synchronized (this) {
             ConnectionPool pool = pools.get(c.poolName);
-            if (pool != null) {
-                pool.idle.remove(c);
+            if (pool != null && pool.idle.remove(c)) {
+                cancelIdleTimer(c);
             }
             counted = c.countedIn;
             c.countedIn = null;
         }
         if (counted != null) {
             unreserve(counted);
+        }
+    }
+
+    private void cancelIdleTimer(RedisConn c) {
+        if (c.idleTimer != null) {
+            deadlines.cancel(c.idleTimer);
+            c.idleTimer = null;
         }
     }
 
@@ -224,11 +193,8 @@ final class WorkerPools {
         List<RedisConn> all = new ArrayList<>();
         synchronized (this) {
             closed = true;
-            if (sweepTimer >= 0) {
-                vertx.cancelTimer(sweepTimer);
-                sweepTimer = -1;
-            }
             for (ConnectionPool p : pools.values()) {
+                p.idle.forEach(this::cancelIdleTimer);
                 all.addAll(p.idle);
                 p.idle.clear();
             }

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * One worker, as an nginx worker process: it owns one script VM per engine and runs every request,
@@ -302,13 +303,13 @@ public final class Worker {
         /** Hands a task (or {@link #STOP}) to this idle carrier. */
         void give(Runnable task) {
             next = task;
-            java.util.concurrent.locks.LockSupport.unpark(thread);
+            LockSupport.unpark(thread);
         }
 
         private Runnable take() {
             Runnable t;
             while ((t = next) == null) {
-                java.util.concurrent.locks.LockSupport.park(this);
+                LockSupport.park(this);
             }
             next = null;
             return t;
