@@ -89,7 +89,9 @@ if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
   if [[ ! -f "$jar" || ! -f "$bench_jar" ]] \
      || [[ -n "$(find "$root" -path '*/src/main/*' -newer "$bench_jar" -type f -print -quit)" ]]; then
     log "building (./resty4j build)"
-    (cd "$root" && ./resty4j build -o) > "$OUT/build.log" 2>&1 || { tail -30 "$OUT/build.log" >&2; exit 1; }
+    # offline first (fast); online when the local repository still lacks something (a fresh machine)
+    (cd "$root" && { ./resty4j build -o || ./resty4j build; }) > "$OUT/build.log" 2>&1 \
+      || { tail -30 "$OUT/build.log" >&2; exit 1; }
   fi
 fi
 

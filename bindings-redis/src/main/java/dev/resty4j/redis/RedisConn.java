@@ -22,6 +22,12 @@ import java.util.ArrayDeque;
 final class RedisConn {
 
     final RedisConnection vertx;
+    /**
+     * Where commands go: the connection under Vert.x's pool wrapper, whose send only adds a Vert.x metrics
+     * and tracing reporter per command (built even when neither is enabled) and a future stage, measurable
+     * on the Redis-limit benchmark; resty4j counts commands in its own metrics ({@code RedisBinding.counted}).
+     */
+    final RedisConnection wire;
     /** The pool this connection belongs to: its name at connect time, with the owning worker's pools. */
     final String poolName;
     final WorkerPools pools;
@@ -42,6 +48,7 @@ final class RedisConn {
 
     RedisConn(RedisConnection vertx, String poolName, WorkerPools pools, Runnable releaseClient) {
         this.vertx = vertx;
+        this.wire = vertx instanceof PooledRedisConnection p ? p.actual() : vertx;
         this.poolName = poolName;
         this.pools = pools;
         this.releaseClient = releaseClient;

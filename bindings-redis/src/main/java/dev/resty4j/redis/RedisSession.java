@@ -2,6 +2,7 @@ package dev.resty4j.redis;
 
 import dev.resty4j.core.api.ArgsCodec;
 import dev.resty4j.core.api.NgxApiException;
+import dev.resty4j.core.socket.Deadlines;
 import dev.resty4j.core.worker.Worker;
 import dev.resty4j.spi.NativeHandle;
 import dev.resty4j.spi.NativeNull;
@@ -42,7 +43,7 @@ public final class RedisSession implements NativeHandle {
     private final RedisBinding binding;
     private final WorkerPools pools;
     /** The worker's timer tree: an operation's timeout costs no Vert.x timer of its own. */
-    private final dev.resty4j.core.socket.Deadlines deadlines;
+    private final Deadlines deadlines;
     private long connectTimeout = DEFAULT_TIMEOUT_MS;
     private long sendTimeout = DEFAULT_TIMEOUT_MS;
     private long readTimeout = DEFAULT_TIMEOUT_MS;
@@ -293,15 +294,41 @@ public final class RedisSession implements NativeHandle {
             pipeline.add(req);
             return Future.succeededFuture(NativeResult.of());
         }
-        if (conn == null) {
+        RedisConn c = conn;
+        if (c == null) {
             return Future.succeededFuture(NativeResult.error(CosocketErrors.CLOSED));
         }
-        return send(req).transform(ar -> {
-            if (ar.succeeded()) {
-                return afterMessages(Replies.toNeutral(ar.result()), ar.result());
+        // what send(req).transform(…) would do, with one promise and one listener instead of four
+        // futures: this runs for every command of every request
+        Promise<Object> result = Promise.promise();
+        boolean keepOnTimeout = subscribed || blocking;
+        long timeout = replyTimeout();
+        Deadlines.Entry timer = timeout <= 0 ? null : deadlines.schedule(timeout, () -> {
+            if (result.tryComplete(NativeResult.error(CosocketErrors.TIMEOUT)) && !keepOnTimeout) {
+                dropConn(c);
             }
-            return Future.succeededFuture(failure(ar.cause()));
         });
+        c.wire.send(req).onComplete(ar -> {
+            deadlines.cancel(timer);
+            if (result.future().isComplete()) {
+                return; // the reply came after the timeout
+            }
+            if (ar.succeeded()) {
+                Response r = ar.result();
+                if (subscribed) {
+                    afterMessages(Replies.toNeutral(r), r).onComplete(result);
+                } else {
+                    result.complete(Replies.toNeutral(r));
+                }
+                return;
+            }
+            Throwable t = arityChecked(req, ar.cause());
+            if (!Replies.isRedisError(t)) {
+                dropConn(c);
+            }
+            result.complete(failure(t));
+        });
+        return result.future();
     }
 
     /**
@@ -324,7 +351,7 @@ public final class RedisSession implements NativeHandle {
             return Future.failedFuture(CosocketErrors.error(CosocketErrors.CLOSED));
         }
         boolean keepOnTimeout = subscribed || blocking;
-        return CosocketErrors.within(deadlines, checked(req, c.vertx.send(req)), replyTimeout(), null).onFailure(t -> {
+        return CosocketErrors.within(deadlines, checked(req, c.wire.send(req)), replyTimeout(), null).onFailure(t -> {
             if (!Replies.isRedisError(t) && !(keepOnTimeout && isTimeout(t))) {
                 dropConn(c);
             }
@@ -336,10 +363,14 @@ public final class RedisSession implements NativeHandle {
      * reply.
      */
     private static Future<Response> checked(Request req, Future<Response> reply) {
-        return reply.recover(t -> Future.failedFuture(isInvalid(t)
+        return reply.recover(t -> Future.failedFuture(arityChecked(req, t)));
+    }
+
+    private static Throwable arityChecked(Request req, Throwable t) {
+        return isInvalid(t)
                 ? new ErrorReply("ERR wrong number of arguments for '" + req.command().toString().toLowerCase(Locale.ROOT)
                         + "' command")
-                : t));
+                : t;
     }
 
     /** A Redis error reply made up on this side (see {@link #checked}). */
@@ -408,7 +439,7 @@ public final class RedisSession implements NativeHandle {
         // pipeline answers each command; Vert.x writes each at once, so they still go out back to back
         List<Future<Response>> replies = new ArrayList<>(reqs.size());
         for (Request r : reqs) {
-            replies.add(checked(r, c.vertx.send(r)));
+            replies.add(checked(r, c.wire.send(r)));
         }
         Future<Object> all = Future.join(replies).map(x -> (Object) null);
         return CosocketErrors.within(deadlines, all, replyTimeout(), null).transform(ar -> {

@@ -45,7 +45,7 @@ function _M.set_timeouts(self, connect_timeout, send_timeout, read_timeout)
 end
 
 function _M.connect(self, ...)
-    local h = handle(self)
+    local h = rawget(self, "_h")
     if not h then
         return nil, "not initialized"
     end
@@ -53,12 +53,13 @@ function _M.connect(self, ...)
 end
 
 local function simple(name)
+    local fn = native[name]
     _M[name] = function(self, ...)
-        local h = handle(self)
+        local h = rawget(self, "_h")
         if not h then
             return nil, "not initialized"
         end
-        return native[name](h, ...)
+        return fn(h, ...)
     end
 end
 
@@ -82,18 +83,25 @@ function _M.cancel_pipeline(self)
     end
 end
 
-local function do_cmd(self, name, ...)
-    local h = handle(self)
-    if not h then
-        return nil, "not initialized"
+-- the method of a Redis command (red:get(k), red:incr(k), …); one Lua frame between the script and
+-- the Java implementation, as this runs for every command of every request
+local function command_method(name)
+    return function(self, ...)
+        local h = rawget(self, "_h")
+        if not h then
+            return nil, "not initialized"
+        end
+        local prefix = rawget(self, "_module_prefix")
+        if prefix then
+            self._module_prefix = nil
+            return cmd(h, prefix .. "." .. name, ...)
+        end
+        return cmd(h, name, ...)
     end
-    local prefix = rawget(self, "_module_prefix")
-    if prefix then
-        self._module_prefix = nil
-        name = prefix .. "." .. name
-    end
-    return cmd(h, name, ...)
 end
+
+local hmset = command_method("hmset")
+local hmget = command_method("hmget")
 
 function _M.hmset(self, hashname, ...)
     if select("#", ...) == 1 then
@@ -105,16 +113,16 @@ function _M.hmset(self, hashname, ...)
             array[i + 2] = v
             i = i + 2
         end
-        return do_cmd(self, "hmset", hashname, unpack(array))
+        return hmset(self, hashname, unpack(array))
     end
-    return do_cmd(self, "hmset", hashname, ...)
+    return hmset(self, hashname, ...)
 end
 
 function _M.hmget(self, hashname, ...)
     if select("#", ...) == 1 and type((...)) == "table" then
-        return do_cmd(self, "hmget", hashname, unpack((...)))
+        return hmget(self, hashname, unpack((...)))
     end
-    return do_cmd(self, "hmget", hashname, ...)
+    return hmget(self, hashname, ...)
 end
 
 function _M.array_to_hash(self, t)
@@ -137,17 +145,13 @@ function _M.add_commands(...)
     local names = {...}
     for i = 1, #names do
         local name = names[i]
-        _M[name] = function(self, ...)
-            return do_cmd(self, name, ...)
-        end
+        _M[name] = command_method(name)
     end
 end
 
 -- every other method is a Redis command, generated on first use and cached
 setmetatable(_M, { __index = function(t, name)
-    local method = function(self, ...)
-        return do_cmd(self, name, ...)
-    end
+    local method = command_method(name)
     _M[name] = method
     return method
 end })

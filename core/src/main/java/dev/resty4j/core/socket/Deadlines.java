@@ -3,9 +3,12 @@ package dev.resty4j.core.socket;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.internal.ContextInternal;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
-import java.util.TreeSet;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -14,35 +17,59 @@ import java.util.function.Supplier;
  * The read timeouts of one worker's sockets on a single Vert.x timer, as nginx keeps its timers in one
  * tree. Most reads complete long before their timeout, so arming and cancelling a Vert.x timer for each
  * (a task handed to the event loop from the script's fiber) would cost more than the read itself: here a
- * new deadline only touches the Vert.x timer when it is earlier than every pending one, and a cancelled
- * deadline is just removed from the set. Each worker has one ({@link dev.resty4j.core.worker.Worker#deadlines()}),
- * for its cosockets and the bindings' connections.
+ * new deadline only touches the Vert.x timer when it is earlier than every pending one.
+ *
+ * <p>Scripts use a handful of distinct timeouts ({@code set_timeout(1000)}, a keepalive's idle time), and
+ * deadlines of one duration fall due in the order they were set. So each duration has a FIFO queue: setting
+ * a deadline appends, cancelling only marks the entry, and cancelled entries are dropped when they reach the
+ * head of their queue (at the next deadline of that duration, or when the timer fires), or all at once when
+ * they are more than half of a queue (a long-lived entry at the head, such as an idle pooled connection's,
+ * must not hold back the thousands set and cancelled behind it). Each worker has one
+ * ({@link dev.resty4j.core.worker.Worker#deadlines()}), for its cosockets and the bindings' connections.
  */
 public final class Deadlines {
 
     /** One scheduled action. */
-    public static final class Entry implements Comparable<Entry> {
+    public static final class Entry {
         final long at;
-        final long seq;
         final Runnable action;
+        final Queue queue;
+        /** Cancelled or fired. Guarded by the owning Deadlines. */
+        boolean done;
 
-        Entry(long at, long seq, Runnable action) {
+        Entry(long at, Runnable action, Queue queue) {
             this.at = at;
-            this.seq = seq;
             this.action = action;
+            this.queue = queue;
+        }
+    }
+
+    /** The entries of one duration, in due order. Guarded by the owning Deadlines. */
+    static final class Queue {
+        final ArrayDeque<Entry> entries = new ArrayDeque<>();
+        /** Entries in the queue that are cancelled. */
+        int cancelled;
+
+        void dropCancelledHeads() {
+            Entry head;
+            while ((head = entries.peekFirst()) != null && head.done) {
+                entries.pollFirst();
+                cancelled--;
+            }
         }
 
-        @Override
-        public int compareTo(Entry o) {
-            int c = Long.compare(at, o.at);
-            return c != 0 ? c : Long.compare(seq, o.seq);
+        void cancel(Entry e) {
+            e.done = true;
+            if (++cancelled > 64 && cancelled > entries.size() / 2) {
+                entries.removeIf(x -> x.done);
+                cancelled = 0;
+            }
         }
     }
 
     private final ContextInternal loop;
-    /** Guarded by this. */
-    private final TreeSet<Entry> entries = new TreeSet<>();
-    private long seq;
+    /** Pending entries by duration in ms, each queue in due order. Guarded by this. */
+    private final Map<Long, Queue> queues = new HashMap<>();
     private long armedFor = Long.MAX_VALUE;
     private long timerId = -1;
 
@@ -55,8 +82,15 @@ public final class Deadlines {
     public Entry schedule(long delayMs, Runnable action) {
         long at = now() + delayMs;
         synchronized (this) {
-            Entry e = new Entry(at, seq++, action);
-            entries.add(e);
+            Queue q = queues.get(delayMs);
+            if (q == null) {
+                q = new Queue();
+                queues.put(delayMs, q);
+            } else {
+                q.dropCancelledHeads();
+            }
+            Entry e = new Entry(at, action, q);
+            q.entries.addLast(e);
             if (at < armedFor) {
                 arm(at, delayMs);
             }
@@ -67,7 +101,9 @@ public final class Deadlines {
     public void cancel(Entry e) {
         if (e != null) {
             synchronized (this) {
-                entries.remove(e);
+                if (!e.done) {
+                    e.queue.cancel(e);
+                }
             }
         }
     }
@@ -113,12 +149,25 @@ public final class Deadlines {
             timerId = -1;
             armedFor = Long.MAX_VALUE;
             long now = now();
-            while (!entries.isEmpty() && entries.first().at <= now) {
-                due.add(entries.pollFirst());
+            long next = Long.MAX_VALUE;
+            for (Iterator<Queue> it = queues.values().iterator(); it.hasNext(); ) {
+                Queue q = it.next();
+                q.dropCancelledHeads();
+                Entry head;
+                while ((head = q.entries.peekFirst()) != null && head.at <= now) {
+                    q.entries.pollFirst();
+                    head.done = true; // fired: a later cancel is a no-op
+                    due.add(head);
+                    q.dropCancelledHeads();
+                }
+                if (head == null) {
+                    it.remove();
+                } else {
+                    next = Math.min(next, head.at);
+                }
             }
-            if (!entries.isEmpty()) {
-                Entry next = entries.first();
-                arm(next.at, next.at - now);
+            if (next != Long.MAX_VALUE) {
+                arm(next, next - now);
             }
         }
         for (Entry e : due) {

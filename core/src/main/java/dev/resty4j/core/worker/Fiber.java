@@ -72,7 +72,8 @@ public final class Fiber {
         private final Fiber entry;
         /** The group the entry fiber ran in before this handler (subrequests nest), or null. */
         private final Group outer;
-        private final ArrayDeque<Fiber> posted = new ArrayDeque<>();
+        // sized for the usual handler, which starts no light thread: a group is made for every phase handler
+        private final ArrayDeque<Fiber> posted = new ArrayDeque<>(2);
         private final Set<Fiber> threads = new LinkedHashSet<>();
         private final Object[] savedSlots;
         private volatile boolean entryKilled;
@@ -127,6 +128,9 @@ public final class Fiber {
         }
 
         private void killThreads(Fiber except) {
+            if (threads.isEmpty()) {
+                return;
+            }
             for (Fiber t : new ArrayList<>(threads)) {
                 if (t != except) {
                     t.kill();

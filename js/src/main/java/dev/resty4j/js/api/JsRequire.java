@@ -4,7 +4,6 @@ import dev.resty4j.Resty;
 import dev.resty4j.core.api.NgxApiException;
 import dev.resty4j.core.request.RequestContext;
 import dev.resty4j.core.resty.LruCache;
-import dev.resty4j.core.worker.Worker;
 import dev.resty4j.js.JsValues;
 import dev.resty4j.js.JsWorkerVm;
 import dev.resty4j.spi.NativeCall;
@@ -93,17 +92,19 @@ public final class JsRequire {
     private Value nativeModule(NativeModule m) {
         Value o = vm.newObject();
         m.constants().forEach((k, v) -> o.putMember(k, JsValues.fromNeutral(vm, v)));
-        m.functions().forEach((name, fn) -> o.putMember(name, (ProxyExecutable) a -> call(name, fn, a)));
+        m.functions().forEach((name, fn) -> {
+            // one call context per function and VM: a VM belongs to one worker, and the request is asked for
+            NativeCall call = NativeCall.of(vm.worker(), vm::request, name);
+            o.putMember(name, (ProxyExecutable) a -> call(fn, call, a));
+        });
         return o;
     }
 
-    private Object call(String name, NativeFunction fn, Value[] a) {
+    private Object call(NativeFunction fn, NativeCall call, Value[] a) {
         Object[] args = new Object[a.length];
         for (int i = 0; i < a.length; i++) {
             args[i] = JsValues.toNeutral(a[i]);
         }
-        Worker worker = vm.worker();
-        NativeCall call = NativeCall.of(worker, vm::request, name);
         Object result = fn.call(call, args);
         if (result instanceof Future<?> future) {
             return vm.promiseOf(future, this::result);

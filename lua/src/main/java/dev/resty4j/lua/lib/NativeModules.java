@@ -55,17 +55,20 @@ public final class NativeModules {
     private static LuaTable table(LuaWorkerVm vm, NativeModule module) {
         LuaTable t = new LuaTable();
         module.constants().forEach((k, v) -> t.set(k, toLua(v)));
-        module.functions().forEach((name, fn) -> t.set(name, new NgxFunction(name, a -> call(vm, name, fn, a))));
+        module.functions().forEach((name, fn) -> {
+            // one call context per function and VM: a VM belongs to one worker, and the request is asked for
+            NativeCall call = NativeCall.of(vm.worker(), vm::request, name);
+            t.set(name, new NgxFunction(name, a -> call(vm, name, fn, call, a)));
+        });
         return t;
     }
 
-    private static Varargs call(LuaWorkerVm vm, String name, NativeFunction fn, Varargs a) {
+    private static Varargs call(LuaWorkerVm vm, String name, NativeFunction fn, NativeCall call, Varargs a) {
         Object[] args = new Object[a.narg()];
         for (int i = 0; i < args.length; i++) {
             args[i] = toJava(a.arg(i + 1), name, i + 1);
         }
         Worker worker = vm.worker();
-        NativeCall call = NativeCall.of(worker, vm::request, name);
         Object result = fn.call(call, args);
         if (result instanceof Future<?> future) {
             RequestContext req = vm.request();
