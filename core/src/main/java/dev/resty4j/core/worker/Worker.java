@@ -8,7 +8,7 @@ import io.vertx.core.Future;
 import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.internal.VertxInternal;
 import java.util.ArrayDeque;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadFactory;
@@ -64,8 +64,9 @@ public final class Worker {
      */
     private final java.util.concurrent.ConcurrentLinkedQueue<Object> runQueue =
             new java.util.concurrent.ConcurrentLinkedQueue<>();
-    private final Map<String, WorkerVm> vms = new HashMap<>();
+    /** The VMs, and the language of each at the same index: one or two, so a scan beats a map lookup. */
     private WorkerVm[] vmList = new WorkerVm[0];
+    private String[] vmLanguages = new String[0];
     /** The event loop this worker's fibers and I/O run on (see {@link #loop()}). */
     private final ContextInternal loop;
     /** Virtual threads on the JDK's default scheduler: while init and exit phases are waited for. */
@@ -151,10 +152,12 @@ public final class Worker {
 
     /** Creates this worker's VMs; called once, before any fiber runs. */
     public void createVms(Iterable<ScriptEngine> engines) {
+        Map<String, WorkerVm> vms = new LinkedHashMap<>();
         for (ScriptEngine e : engines) {
             vms.put(e.language(), e.newVm(this));
         }
         vmList = vms.values().toArray(new WorkerVm[0]);
+        vmLanguages = vms.keySet().toArray(new String[0]);
     }
 
     public Resty resty() {
@@ -168,11 +171,13 @@ public final class Worker {
 
     /** The VM of the given language. */
     public WorkerVm vm(String language) {
-        WorkerVm vm = vms.get(language);
-        if (vm == null) {
-            throw new IllegalStateException("no script engine for language '" + language + "' on the class path");
+        String[] languages = vmLanguages;
+        for (int i = 0; i < languages.length; i++) {
+            if (languages[i].equals(language)) {
+                return vmList[i];
+            }
         }
-        return vm;
+        throw new IllegalStateException("no script engine for language '" + language + "' on the class path");
     }
 
     /** True while the instance shuts down ({@code ngx.worker.exiting()}). */
