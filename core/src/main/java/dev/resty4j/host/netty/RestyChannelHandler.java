@@ -58,6 +58,8 @@ final class RestyChannelHandler extends ChannelDuplexHandler {
     private final ArrayDeque<Object> backlog = new ArrayDeque<>();
     /** After refusing a request the connection closes: ignore whatever else arrives. */
     private boolean refused;
+    /** Refused with its body still coming: dropped until its end, then closed (see {@link #refuse(int, boolean)}). */
+    private boolean lingering;
 
     RestyChannelHandler(NettyHost host, boolean passOn) {
         this.host = host;
@@ -88,6 +90,9 @@ final class RestyChannelHandler extends ChannelDuplexHandler {
     private void handle(Object msg) {
         try {
             if (refused) {
+                if (lingering && msg instanceof LastHttpContent) {
+                    ctx.close(); // the refused body is in: now the close cannot reset the response
+                }
                 return;
             }
             if (msg instanceof HttpRequest head) {
@@ -112,7 +117,7 @@ final class RestyChannelHandler extends ChannelDuplexHandler {
         long declared = HttpUtil.getContentLength(head, -1L);
         if (declared >= 0 || HttpUtil.isTransferEncodingChunked(head)) {
             if (host.requests().bodyTooLarge(ex.req, declared, false)) {
-                refuse(413);
+                refuse(413, !(head instanceof LastHttpContent));
                 return;
             }
             ex.hasBody = true;
@@ -141,7 +146,7 @@ final class RestyChannelHandler extends ChannelDuplexHandler {
             ex.received += n;
             // A chunked body has no declared length: refuse it as soon as it passes the limit.
             if (ex.maxBody > 0 && ex.received > ex.maxBody && host.requests().bodyTooLarge(ex.req, ex.received, true)) {
-                refuse(413);
+                refuse(413, !(content instanceof LastHttpContent));
                 return;
             }
             if (ex.body == null) {
@@ -266,6 +271,16 @@ final class RestyChannelHandler extends ChannelDuplexHandler {
 
     /** Answers a request resty4j will not run (bad request, body too large) and closes, as nginx does. */
     private void refuse(int status) {
+        refuse(status, false);
+    }
+
+    /**
+     * Answers {@code status} and closes the connection. With {@code bodyFollows} (a refused body still on
+     * its way), as nginx's lingering close: closing while the client still sends would answer its body with
+     * a reset, which can destroy the response before the client has read it; the rest of the body is read
+     * and dropped, and the connection closes when it is in, or after lingering_timeout's 5 s.
+     */
+    private void refuse(int status, boolean bodyFollows) {
         refused = true;
         if (receiving != null) {
             receiving.releaseBody();
@@ -277,8 +292,19 @@ final class RestyChannelHandler extends ChannelDuplexHandler {
                 .set(HttpHeaderNames.CONTENT_TYPE, "text/html")
                 .set(HttpHeaderNames.CONTENT_LENGTH, r.content().readableBytes())
                 .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-        ctx.writeAndFlush(r).addListener(ChannelFutureListener.CLOSE);
+        if (!bodyFollows) {
+            ctx.writeAndFlush(r).addListener(ChannelFutureListener.CLOSE);
+            return;
+        }
+        lingering = true;
+        ctx.writeAndFlush(r);
+        ctx.executor().schedule(() -> {
+            ctx.close();
+        }, LINGERING_TIMEOUT_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
     }
+
+    /** nginx's lingering_timeout default. */
+    private static final long LINGERING_TIMEOUT_MS = 5_000;
 
     /**
      * nginx's answers to requests it cannot parse: 414 for a long request line, else 400 (nginx also

@@ -145,8 +145,25 @@ public final class VertxHost implements Handler<HttpServerRequest> {
         byte[] page = dev.resty4j.core.phase.SpecialResponse.page(status);
         resp.setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "text/html")
                 .putHeader(HttpHeaders.CONNECTION, "close").end(Buffer.buffer(page));
-        request.connection().close();
+        // nginx's lingering close: closing while the client still sends its body makes the kernel answer
+        // with a reset, which can destroy the response before the client has read it. The rest of the body
+        // is read and dropped, and the connection closes when it is in, or after lingering_timeout's 5 s.
+        io.vertx.core.http.HttpConnection conn = request.connection();
+        if (request.isEnded()) {
+            conn.close();
+            return;
+        }
+        long timer = io.vertx.core.Vertx.currentContext().owner().setTimer(LINGERING_TIMEOUT_MS, id -> conn.close());
+        request.handler(chunk -> { });
+        request.exceptionHandler(t -> { });
+        request.endHandler(v -> {
+            io.vertx.core.Vertx.currentContext().owner().cancelTimer(timer);
+            conn.close();
+        });
     }
+
+    /** nginx's lingering_timeout default. */
+    private static final long LINGERING_TIMEOUT_MS = 5_000;
 
     /** Writes a response through Vert.x. */
     static final class VertxSink implements ResponseSink {

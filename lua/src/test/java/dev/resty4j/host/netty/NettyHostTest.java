@@ -108,6 +108,18 @@ class NettyHostTest {
     }
 
     @Test
+    void readsAndDropsARefusedBodyBeforeClosing() throws Exception {
+        // nginx's lingering close: a close while the client still sends would reset the connection, which
+        // can destroy the 413 before the client reads it
+        try (RawHttp c = connect()) {
+            c.send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 200000\r\n\r\n");
+            assertThat(c.read().status()).isEqualTo(413);
+            c.send("x".repeat(200_000));
+            assertThat(c.closedByServer()).isTrue();
+        }
+    }
+
+    @Test
     void refusesAChunkedBodyAsSoonAsItPassesTheLimit() throws Exception {
         try (RawHttp c = connect()) {
             c.send("POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n10\r\n" + "x".repeat(16)

@@ -9,6 +9,11 @@ import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.RequestOptions;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -52,6 +57,32 @@ class VertxHostBodyLimitTest {
         assertThat(post("/", 16, true)).isEqualTo("200 16\n");
         assertThat(post("/", 17, true)).startsWith("413 <html>");
         assertThat(post("/upload", 1000, true)).isEqualTo("200 1000\n");
+    }
+
+    @Test
+    void aRefusedBodyIsReadAndDroppedBeforeTheConnectionCloses() throws Exception {
+        // as nginx's lingering close: closing at once while the client still sends would answer its body
+        // with a reset, which can destroy the 413 before the client reads it
+        try (Socket s = new Socket("127.0.0.1", server.actualPort())) {
+            s.setSoTimeout(10_000);
+            OutputStream out = s.getOutputStream();
+            out.write("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 200000\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            InputStream in = s.getInputStream();
+            ByteArrayOutputStream got = new ByteArrayOutputStream();
+            while (!got.toString(StandardCharsets.ISO_8859_1).contains("</html>")) {
+                int b = in.read();
+                assertThat(b).as("response so far: %s", got).isNotEqualTo(-1);
+                got.write(b);
+            }
+            assertThat(got.toString(StandardCharsets.ISO_8859_1)).startsWith("HTTP/1.1 413")
+                    .containsIgnoringCase("connection: close");
+            out.write(new byte[200_000]); // the body the client had announced, after the refusal
+            out.flush();
+            while (in.read() != -1) {
+                // the rest of the page; then the server's close: an end of stream, not a reset
+            }
+        }
     }
 
     private String post(String uri, int bytes, boolean chunked) {
