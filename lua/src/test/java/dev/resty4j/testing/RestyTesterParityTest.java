@@ -3,6 +3,7 @@ package dev.resty4j.testing;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.resty4j.Resty;
+import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpMethod;
@@ -14,6 +15,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -109,6 +111,9 @@ class RestyTesterParityTest {
                                         k -> new ArrayList<>()).add(e.getValue()));
                                 return new Seen(resp.statusCode(), h, b.toString(StandardCharsets.UTF_8));
                             }))
+                            // a lost response fails the test, naming the request, instead of hanging the suite
+                            .timeout(10, TimeUnit.SECONDS)
+                            .recover(t -> Future.failedFuture(new AssertionError(r.method() + " " + r.target() + ": " + t, t)))
                             .await());
                 }
             } finally {

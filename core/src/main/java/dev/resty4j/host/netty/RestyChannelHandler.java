@@ -35,6 +35,7 @@ import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.Iterator;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One connection of the Netty host (see {@link NettyHost}). Sits after an {@code HttpServerCodec} and
@@ -300,7 +301,7 @@ final class RestyChannelHandler extends ChannelDuplexHandler {
         ctx.writeAndFlush(r);
         ctx.executor().schedule(() -> {
             ctx.close();
-        }, LINGERING_TIMEOUT_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
+        }, LINGERING_TIMEOUT_MS, TimeUnit.MILLISECONDS);
     }
 
     /** nginx's lingering_timeout default. */

@@ -8,7 +8,9 @@ import dev.resty4j.core.request.RequestFactory;
 import dev.resty4j.core.request.ResponseSink;
 import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
@@ -148,16 +150,17 @@ public final class VertxHost implements Handler<HttpServerRequest> {
         // nginx's lingering close: closing while the client still sends its body makes the kernel answer
         // with a reset, which can destroy the response before the client has read it. The rest of the body
         // is read and dropped, and the connection closes when it is in, or after lingering_timeout's 5 s.
-        io.vertx.core.http.HttpConnection conn = request.connection();
+        HttpConnection conn = request.connection();
         if (request.isEnded()) {
             conn.close();
             return;
         }
-        long timer = io.vertx.core.Vertx.currentContext().owner().setTimer(LINGERING_TIMEOUT_MS, id -> conn.close());
+        Vertx vertx = Vertx.currentContext().owner();
+        long timer = vertx.setTimer(LINGERING_TIMEOUT_MS, id -> conn.close());
         request.handler(chunk -> { });
         request.exceptionHandler(t -> { });
         request.endHandler(v -> {
-            io.vertx.core.Vertx.currentContext().owner().cancelTimer(timer);
+            vertx.cancelTimer(timer);
             conn.close();
         });
     }
@@ -174,7 +177,7 @@ public final class VertxHost implements Handler<HttpServerRequest> {
         VertxSink(HttpServerRequest request) {
             this.request = request;
             this.response = request.response();
-            this.context = io.vertx.core.Vertx.currentContext();
+            this.context = Vertx.currentContext();
         }
 
         @Override
