@@ -6,6 +6,7 @@ import dev.resty4j.core.request.Headers;
 import dev.resty4j.core.request.RequestContext;
 import dev.resty4j.core.request.RequestFactory;
 import dev.resty4j.core.request.ResponseSink;
+import io.vertx.core.Context;
 import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
@@ -151,11 +152,12 @@ public final class VertxHost implements Handler<HttpServerRequest> {
         // with a reset, which can destroy the response before the client has read it. The rest of the body
         // is read and dropped, and the connection closes when it is in, or after lingering_timeout's 5 s.
         HttpConnection conn = request.connection();
-        if (request.isEnded()) {
+        Context context = Vertx.currentContext(); // the connection's: request handlers run on it
+        if (request.isEnded() || context == null) {
             conn.close();
             return;
         }
-        Vertx vertx = Vertx.currentContext().owner();
+        Vertx vertx = context.owner();
         long timer = vertx.setTimer(LINGERING_TIMEOUT_MS, id -> conn.close());
         request.handler(chunk -> { });
         request.exceptionHandler(t -> { });
@@ -172,7 +174,7 @@ public final class VertxHost implements Handler<HttpServerRequest> {
     static final class VertxSink implements ResponseSink {
         private final HttpServerRequest request;
         private final HttpServerResponse response;
-        private final io.vertx.core.Context context; // the connection's, for timers of writable()
+        private final Context context; // the connection's, for timers of writable()
 
         VertxSink(HttpServerRequest request) {
             this.request = request;
