@@ -294,41 +294,15 @@ public final class RedisSession implements NativeHandle {
             pipeline.add(req);
             return Future.succeededFuture(NativeResult.of());
         }
-        RedisConn c = conn;
-        if (c == null) {
+        if (conn == null) {
             return Future.succeededFuture(NativeResult.error(CosocketErrors.CLOSED));
         }
-        // what send(req).transform(…) would do, with one promise and one listener instead of four
-        // futures: this runs for every command of every request
-        Promise<Object> result = Promise.promise();
-        boolean keepOnTimeout = subscribed || blocking;
-        long timeout = replyTimeout();
-        Deadlines.Entry timer = timeout <= 0 ? null : deadlines.schedule(timeout, () -> {
-            if (result.tryComplete(NativeResult.error(CosocketErrors.TIMEOUT)) && !keepOnTimeout) {
-                dropConn(c);
-            }
-        });
-        c.wire.send(req).onComplete(ar -> {
-            deadlines.cancel(timer);
-            if (result.future().isComplete()) {
-                return; // the reply came after the timeout
-            }
+        return send(req).transform(ar -> {
             if (ar.succeeded()) {
-                Response r = ar.result();
-                if (subscribed) {
-                    afterMessages(Replies.toNeutral(r), r).onComplete(result);
-                } else {
-                    result.complete(Replies.toNeutral(r));
-                }
-                return;
+                return afterMessages(Replies.toNeutral(ar.result()), ar.result());
             }
-            Throwable t = arityChecked(req, ar.cause());
-            if (!Replies.isRedisError(t)) {
-                dropConn(c);
-            }
-            result.complete(failure(t));
+            return Future.succeededFuture(failure(ar.cause()));
         });
-        return result.future();
     }
 
     /**
@@ -344,18 +318,40 @@ public final class RedisSession implements NativeHandle {
                 t -> Future.succeededFuture(failure(t)));
     }
 
-    /** Sends one command on the connection within the read timeout; a timeout closes the connection. */
+    /**
+     * Sends one command on the connection within the read timeout; a timeout closes the connection (except
+     * in subscribe mode and for blocking pops), so does any failure but a Redis error reply. One promise,
+     * one listener and one deadline: this runs for every command of every request.
+     */
     private Future<Response> send(Request req) {
         RedisConn c = conn;
         if (c == null) {
             return Future.failedFuture(CosocketErrors.error(CosocketErrors.CLOSED));
         }
         boolean keepOnTimeout = subscribed || blocking;
-        return CosocketErrors.within(deadlines, checked(req, c.wire.send(req)), replyTimeout(), null).onFailure(t -> {
-            if (!Replies.isRedisError(t) && !(keepOnTimeout && isTimeout(t))) {
+        Promise<Response> reply = Promise.promise();
+        long timeout = replyTimeout();
+        Deadlines.Entry timer = timeout <= 0 ? null : deadlines.schedule(timeout, () -> {
+            if (reply.tryFail(CosocketErrors.error(CosocketErrors.TIMEOUT)) && !keepOnTimeout) {
                 dropConn(c);
             }
         });
+        c.wire.send(req).onComplete(ar -> {
+            deadlines.cancel(timer);
+            if (reply.future().isComplete()) {
+                return; // the reply came after the timeout
+            }
+            if (ar.succeeded()) {
+                reply.complete(ar.result());
+                return;
+            }
+            Throwable t = arityChecked(req, ar.cause());
+            if (!Replies.isRedisError(t)) {
+                dropConn(c);
+            }
+            reply.fail(t);
+        });
+        return reply.future();
     }
 
     /**

@@ -24,12 +24,8 @@ function _M.new(self)
     return setmetatable({ _h = native.new() }, mt)
 end
 
-local function handle(self)
-    return rawget(self, "_h")
-end
-
 function _M.set_timeout(self, timeout)
-    local h = handle(self)
+    local h = rawget(self, "_h")
     if not h then
         error("not initialized", 2)
     end
@@ -37,7 +33,7 @@ function _M.set_timeout(self, timeout)
 end
 
 function _M.set_timeouts(self, connect_timeout, send_timeout, read_timeout)
-    local h = handle(self)
+    local h = rawget(self, "_h")
     if not h then
         error("not initialized", 2)
     end
@@ -70,14 +66,14 @@ simple("read_reply")
 simple("commit_pipeline")
 
 function _M.init_pipeline(self, n)
-    local h = handle(self)
+    local h = rawget(self, "_h")
     if h then
         native.init_pipeline(h)
     end
 end
 
 function _M.cancel_pipeline(self)
-    local h = handle(self)
+    local h = rawget(self, "_h")
     if h then
         native.cancel_pipeline(h)
     end

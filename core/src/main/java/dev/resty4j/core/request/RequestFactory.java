@@ -18,6 +18,13 @@ import java.util.function.Supplier;
  */
 public final class RequestFactory {
 
+    /**
+     * How long a host keeps reading and dropping a refused (413) body before closing anyway: nginx's
+     * lingering_timeout default. Closing while the client still sends would answer its body with a reset,
+     * which can destroy the 413 before the client has read it.
+     */
+    public static final long LINGERING_TIMEOUT_MS = 5_000;
+
     /** The instance new requests go to: fixed, or the current one of a {@link dev.resty4j.ReloadableResty}. */
     private final Supplier<Resty> instance;
     /** The server block, when fixed; else {@link #serverIndex} in the request's own instance. */

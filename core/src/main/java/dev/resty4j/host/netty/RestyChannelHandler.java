@@ -3,6 +3,7 @@ package dev.resty4j.host.netty;
 import dev.resty4j.core.phase.SpecialResponse;
 import dev.resty4j.core.request.Headers;
 import dev.resty4j.core.request.RequestContext;
+import dev.resty4j.core.request.RequestFactory;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.CompositeByteBuf;
@@ -277,9 +278,8 @@ final class RestyChannelHandler extends ChannelDuplexHandler {
 
     /**
      * Answers {@code status} and closes the connection. With {@code bodyFollows} (a refused body still on
-     * its way), as nginx's lingering close: closing while the client still sends would answer its body with
-     * a reset, which can destroy the response before the client has read it; the rest of the body is read
-     * and dropped, and the connection closes when it is in, or after lingering_timeout's 5 s.
+     * its way), as nginx's lingering close: the rest of the body is read and dropped, and the connection
+     * closes at its end, or after {@link RequestFactory#LINGERING_TIMEOUT_MS}.
      */
     private void refuse(int status, boolean bodyFollows) {
         refused = true;
@@ -301,11 +301,8 @@ final class RestyChannelHandler extends ChannelDuplexHandler {
         ctx.writeAndFlush(r);
         ctx.executor().schedule(() -> {
             ctx.close();
-        }, LINGERING_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+        }, RequestFactory.LINGERING_TIMEOUT_MS, TimeUnit.MILLISECONDS);
     }
-
-    /** nginx's lingering_timeout default. */
-    private static final long LINGERING_TIMEOUT_MS = 5_000;
 
     /**
      * nginx's answers to requests it cannot parse: 414 for a long request line, else 400 (nginx also

@@ -148,9 +148,8 @@ public final class VertxHost implements Handler<HttpServerRequest> {
         byte[] page = dev.resty4j.core.phase.SpecialResponse.page(status);
         resp.setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "text/html")
                 .putHeader(HttpHeaders.CONNECTION, "close").end(Buffer.buffer(page));
-        // nginx's lingering close: closing while the client still sends its body makes the kernel answer
-        // with a reset, which can destroy the response before the client has read it. The rest of the body
-        // is read and dropped, and the connection closes when it is in, or after lingering_timeout's 5 s.
+        // nginx's lingering close: the rest of the body is read and dropped, and the connection closes at
+        // its end, or after RequestFactory.LINGERING_TIMEOUT_MS
         HttpConnection conn = request.connection();
         Context context = Vertx.currentContext(); // the connection's: request handlers run on it
         if (request.isEnded() || context == null) {
@@ -158,7 +157,7 @@ public final class VertxHost implements Handler<HttpServerRequest> {
             return;
         }
         Vertx vertx = context.owner();
-        long timer = vertx.setTimer(LINGERING_TIMEOUT_MS, id -> conn.close());
+        long timer = vertx.setTimer(RequestFactory.LINGERING_TIMEOUT_MS, id -> conn.close());
         request.handler(chunk -> { });
         request.exceptionHandler(t -> { });
         request.endHandler(v -> {
@@ -166,9 +165,6 @@ public final class VertxHost implements Handler<HttpServerRequest> {
             conn.close();
         });
     }
-
-    /** nginx's lingering_timeout default. */
-    private static final long LINGERING_TIMEOUT_MS = 5_000;
 
     /** Writes a response through Vert.x. */
     static final class VertxSink implements ResponseSink {
