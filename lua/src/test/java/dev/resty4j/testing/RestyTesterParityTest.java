@@ -113,7 +113,8 @@ class RestyTesterParityTest {
                             }))
                             // a lost response fails the test, naming the request, instead of hanging the suite
                             .timeout(10, TimeUnit.SECONDS)
-                            .recover(t -> Future.failedFuture(new AssertionError(r.method() + " " + r.target() + ": " + t, t)))
+                            .recover(t -> Future.failedFuture(new AssertionError(r.method() + " " + r.target() + ": " + t
+                                    + "\nthreads:\n" + threadDump(), t)))
                             .await());
                 }
             } finally {
@@ -140,5 +141,15 @@ class RestyTesterParityTest {
         Map<String, List<String>> out = new TreeMap<>();
         headers.forEach((k, v) -> out.put(k.toLowerCase(Locale.ROOT), v));
         return out;
+    }
+
+    /** The platform threads' stacks (event loops included), for a lost response's failure message. */
+    private static String threadDump() {
+        StringBuilder out = new StringBuilder();
+        for (java.lang.management.ThreadInfo t : java.lang.management.ManagementFactory.getThreadMXBean()
+                .dumpAllThreads(true, true)) {
+            out.append(t);
+        }
+        return out.toString();
     }
 }
