@@ -3,6 +3,7 @@ package dev.resty4j.testing;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.resty4j.Resty;
+import dev.resty4j.testsupport.ThreadDump;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
@@ -114,7 +115,7 @@ class RestyTesterParityTest {
                             // a lost response fails the test, naming the request, instead of hanging the suite
                             .timeout(10, TimeUnit.SECONDS)
                             .recover(t -> Future.failedFuture(new AssertionError(r.method() + " " + r.target() + ": " + t
-                                    + "\nthreads:\n" + threadDump(), t)))
+                                    + "\nthreads:\n" + ThreadDump.now(), t)))
                             .await());
                 }
             } finally {
@@ -141,15 +142,5 @@ class RestyTesterParityTest {
         Map<String, List<String>> out = new TreeMap<>();
         headers.forEach((k, v) -> out.put(k.toLowerCase(Locale.ROOT), v));
         return out;
-    }
-
-    /** The platform threads' stacks (event loops included), for a lost response's failure message. */
-    private static String threadDump() {
-        StringBuilder out = new StringBuilder();
-        for (java.lang.management.ThreadInfo t : java.lang.management.ManagementFactory.getThreadMXBean()
-                .dumpAllThreads(true, true)) {
-            out.append(t);
-        }
-        return out.toString();
     }
 }

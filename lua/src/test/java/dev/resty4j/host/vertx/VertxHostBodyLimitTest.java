@@ -3,6 +3,7 @@ package dev.resty4j.host.vertx;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.resty4j.Resty;
+import dev.resty4j.testsupport.ThreadDump;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
@@ -92,7 +93,9 @@ class VertxHostBodyLimitTest {
             req.setChunked(chunked);
             return req.send(Buffer.buffer("x".repeat(bytes)));
         }).compose(resp -> resp.body().map(b -> resp.statusCode() + " " + b))
-                // a lost response fails the test instead of hanging the suite
-                .timeout(10, java.util.concurrent.TimeUnit.SECONDS).await();
+                // a lost response fails the test instead of hanging the suite, with the threads' stacks
+                .timeout(10, java.util.concurrent.TimeUnit.SECONDS)
+                .recover(t -> Future.failedFuture(new AssertionError(uri + ": " + t + "\nthreads:\n" + ThreadDump.now(), t)))
+                .await();
     }
 }
