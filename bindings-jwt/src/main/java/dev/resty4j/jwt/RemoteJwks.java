@@ -106,8 +106,13 @@ final class RemoteJwks {
     private Future<JwtKey.Jwks> fetch(JwtKey.Remote remote) {
         HttpClient client;
         synchronized (CLIENTS) {
+            // No keep-alive: a fetch opens its connection on the asking worker's event loop. A pooled connection
+            // reused from another worker's loop would deliver the head on its loop and the body's end on the
+            // asker's, and Vert.x 5.0.7 drops an end that overtakes resp.body() (eclipse-vertx/vert.x#6038): the
+            // fetch would fail after its timeout. A key set is fetched once per cache lifetime, so a connection
+            // per fetch costs nothing that matters.
             client = CLIENTS.computeIfAbsent(resty.vertx(), v -> v.createHttpClient(new HttpClientOptions()
-                    .setMaxRedirects(3).setKeepAlive(true)));
+                    .setMaxRedirects(3).setKeepAlive(false)));
         }
         RequestOptions ro;
         try {

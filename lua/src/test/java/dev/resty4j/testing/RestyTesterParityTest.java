@@ -3,10 +3,9 @@ package dev.resty4j.testing;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.resty4j.Resty;
-import dev.resty4j.testsupport.ThreadDump;
+import dev.resty4j.testsupport.OneLoopHttpClient;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.RequestOptions;
@@ -96,30 +95,26 @@ class RestyTesterParityTest {
         List<Seen> viaServer = new ArrayList<>();
         try (Resty resty = config().build()) {
             HttpServer server = resty.vertx().createHttpServer().requestHandler(resty.handler()).listen(0, "127.0.0.1").await();
-            HttpClient client = resty.vertx().createHttpClient();
-            try {
+            try (OneLoopHttpClient client = new OneLoopHttpClient(resty.vertx())) {
                 for (Req r : REQUESTS) {
                     RequestOptions o = new RequestOptions().setMethod(HttpMethod.valueOf(r.method()))
                             .setHost("127.0.0.1").setPort(server.actualPort()).setURI(r.target());
                     if (r.headerName() != null) {
                         o.addHeader(r.headerName(), r.headerValue());
                     }
-                    viaServer.add(client.request(o)
+                    viaServer.add(client.call(c -> c.request(o)
                             .compose(req -> r.body() == null ? req.send() : req.send(Buffer.buffer(r.body())))
                             .compose(resp -> resp.body().map(b -> {
                                 Map<String, List<String>> h = new TreeMap<>();
                                 resp.headers().forEach(e -> h.computeIfAbsent(e.getKey().toLowerCase(Locale.ROOT),
                                         k -> new ArrayList<>()).add(e.getValue()));
                                 return new Seen(resp.statusCode(), h, b.toString(StandardCharsets.UTF_8));
-                            }))
-                            // a lost response fails the test, naming the request, instead of hanging the suite
-                            .timeout(10, TimeUnit.SECONDS)
-                            .recover(t -> Future.failedFuture(new AssertionError(r.method() + " " + r.target() + ": " + t
-                                    + "\nthreads:\n" + ThreadDump.now(), t)))
+                            })))
+                            .timeout(10, TimeUnit.SECONDS) // a lost response fails the test, naming the request
+                            .recover(t -> Future.failedFuture(new AssertionError(r.method() + " " + r.target() + ": " + t, t)))
                             .await());
                 }
             } finally {
-                client.close().await();
                 server.close().await();
             }
         }

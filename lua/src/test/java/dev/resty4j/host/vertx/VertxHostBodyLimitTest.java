@@ -3,10 +3,9 @@ package dev.resty4j.host.vertx;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.resty4j.Resty;
-import dev.resty4j.testsupport.ThreadDump;
+import dev.resty4j.testsupport.OneLoopHttpClient;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.RequestOptions;
@@ -24,7 +23,7 @@ class VertxHostBodyLimitTest {
 
     private Resty resty;
     private HttpServer server;
-    private HttpClient client;
+    private OneLoopHttpClient client;
 
     @BeforeEach
     void start() throws Exception {
@@ -34,12 +33,12 @@ class VertxHostBodyLimitTest {
                         .contentByLua("ngx.req.read_body() ngx.say(#(ngx.req.get_body_data() or ''))"))
                 .build();
         server = resty.vertx().createHttpServer().requestHandler(resty.handler()).listen(0, "127.0.0.1").await();
-        client = resty.vertx().createHttpClient();
+        client = new OneLoopHttpClient(resty.vertx());
     }
 
     @AfterEach
     void stop() {
-        client.close().await();
+        client.close();
         server.close().await();
         resty.close();
     }
@@ -89,13 +88,12 @@ class VertxHostBodyLimitTest {
     private String post(String uri, int bytes, boolean chunked) {
         RequestOptions o = new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1")
                 .setPort(server.actualPort()).setURI(uri);
-        return client.request(o).compose(req -> {
+        return client.call(c -> c.request(o).compose(req -> {
             req.setChunked(chunked);
             return req.send(Buffer.buffer("x".repeat(bytes)));
-        }).compose(resp -> resp.body().map(b -> resp.statusCode() + " " + b))
-                // a lost response fails the test instead of hanging the suite, with the threads' stacks
-                .timeout(10, java.util.concurrent.TimeUnit.SECONDS)
-                .recover(t -> Future.failedFuture(new AssertionError(uri + ": " + t + "\nthreads:\n" + ThreadDump.now(), t)))
+        }).compose(resp -> resp.body().map(b -> resp.statusCode() + " " + b)))
+                .timeout(10, java.util.concurrent.TimeUnit.SECONDS) // a lost response fails the test, naming it
+                .recover(t -> Future.failedFuture(new AssertionError(uri + ": " + t, t)))
                 .await();
     }
 }
