@@ -32,6 +32,8 @@ public final class Location {
     private final String path;
     private final Pattern regex;
     private final Map<Phase, Script> scripts;
+    /** The same scripts by {@link Phase#ordinal()}: looked up for every phase of every request. */
+    private final Script[] scriptByPhase;
     private final List<SetStep> setSteps;
     private final String defaultType;
     private final Return returnDirective;
@@ -51,6 +53,8 @@ public final class Location {
             default -> null;
         };
         this.scripts = Collections.unmodifiableMap(new EnumMap<>(b.scripts));
+        this.scriptByPhase = new Script[Phase.values().length];
+        b.scripts.forEach((phase, script) -> scriptByPhase[phase.ordinal()] = script);
         this.setSteps = List.copyOf(b.setSteps);
         this.defaultType = b.defaultType;
         this.returnDirective = b.returnDirective;
@@ -95,7 +99,7 @@ public final class Location {
     /** The compiled regex of a {@code ~}/{@code ~*} location, else null. */
     public Pattern regex() { return regex; }
     /** The script attached to a phase, or null. */
-    public Script script(Phase phase) { return scripts.get(phase); }
+    public Script script(Phase phase) { return scriptByPhase[phase.ordinal()]; }
     public Map<Phase, Script> scripts() { return scripts; }
     public List<SetStep> setSteps() { return setSteps; }
     /** {@code default_type}, or null to inherit the server's. */

@@ -57,6 +57,8 @@ public final class JsWorkerVm implements WorkerVm {
 
     /** The I/O the running fiber's script waits for; set aside while the fiber is suspended. */
     private List<Pending> pending = new ArrayList<>();
+    /** {@link #pending} between handlers, which is all a fiber running Lua ever sees of this VM. */
+    private final List<Pending> idlePending = pending;
     private Object[] phaseArgs;
 
     JsWorkerVm(JsScriptEngine engine, Worker worker) {
@@ -393,12 +395,18 @@ public final class JsWorkerVm implements WorkerVm {
     /** What {@link #run} keeps per fiber: its pending I/O and its phase arguments. */
     @Override
     public Object suspendFiber() {
-        return new Object[] {pending, phaseArgs};
+        // a fiber running another engine's script suspends through here too: nothing to keep, nothing to allocate
+        return pending == idlePending && phaseArgs == null ? null : new Object[] {pending, phaseArgs};
     }
 
     @Override
     @SuppressWarnings("unchecked")
     public void resumeFiber(Object state) {
+        if (state == null) {
+            pending = idlePending;
+            phaseArgs = null;
+            return;
+        }
         Object[] s = (Object[]) state;
         pending = (List<Pending>) s[0];
         phaseArgs = (Object[]) s[1];

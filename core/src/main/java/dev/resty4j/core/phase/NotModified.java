@@ -25,6 +25,9 @@ final class NotModified {
             return 0;
         }
         Headers in = req.requestHeaders();
+        if (!hasConditional(in)) {
+            return 0; // the usual request: one pass over its header names instead of six lookups
+        }
         Headers out = req.responseHeaders();
         String lastModified = out.get("Last-Modified");
         Long lm = lastModified == null ? null : NgxTime.parseHttpTime(lastModified);
@@ -53,6 +56,16 @@ final class NotModified {
         }
         notModified(req);
         return 0;
+    }
+
+    /** True when some request header is an {@code If-*} one (the only ones this filter looks at). */
+    private static boolean hasConditional(Headers in) {
+        for (int i = 0, n = in.size(); i < n; i++) {
+            if (in.name(i).regionMatches(true, 0, "If-", 0, 3)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean modifiedSince(RequestContext req, String ims, Long lm) {

@@ -56,7 +56,8 @@ public final class VertxHost implements Handler<HttpServerRequest> {
     /** Builds the request context of a Vert.x request (line, headers, addresses, response sink). */
     RequestContext prepare(HttpServerRequest request) {
         MultiMap in = request.headers();
-        Headers headers = new Headers(in.size() + 2);
+        // not in.size(): Vert.x counts the distinct names in a TreeSet (0.6 % of a Redis-limit request's CPU)
+        Headers headers = new Headers();
         for (Map.Entry<String, String> e : in) {
             headers.add(e.getKey(), e.getValue());
         }
