@@ -29,10 +29,10 @@ public final class Variables {
             return argValue(req.args(), n.substring(4));
         }
         if (n.startsWith("http_")) {
-            return headerValue(req.requestHeaders(), n.substring(5));
+            return headerValue(req.requestHeaders(), n, 5);
         }
         if (n.startsWith("sent_http_")) {
-            return headerValue(req.responseHeaders(), n.substring(10));
+            return headerValue(req.responseHeaders(), n, 10);
         }
         if (n.startsWith("cookie_")) {
             return cookieValue(req.requestHeaders(), n.substring(7));
@@ -198,14 +198,16 @@ public final class Variables {
         return null;
     }
 
-    /** {@code $http_NAME}: underscores stand for dashes; repeated headers joined (cookies with "; "). */
-    static String headerValue(Headers headers, String var) {
-        String name = var.replace('_', '-');
+    /**
+     * {@code $http_NAME} / {@code $sent_http_NAME}, NAME starting at {@code from} in {@code var}: underscores
+     * stand for dashes, case does not matter; repeated headers joined (cookies with "; ").
+     */
+    static String headerValue(Headers headers, String var, int from) {
         String first = null;
         StringBuilder joined = null;
-        boolean cookie = name.equalsIgnoreCase("cookie");
+        boolean cookie = var.regionMatches(true, from, "cookie", 0, 6) && var.length() == from + 6;
         for (int i = 0; i < headers.size(); i++) {
-            if (headers.name(i).equalsIgnoreCase(name)) {
+            if (namesHeader(var, from, headers.name(i))) {
                 if (first == null) {
                     first = headers.value(i);
                 } else {
@@ -217,6 +219,25 @@ public final class Variables {
             }
         }
         return joined != null ? joined.toString() : first;
+    }
+
+    /** Whether {@code var} from {@code from} names {@code header} (compared in place: this runs per lookup). */
+    private static boolean namesHeader(String var, int from, String header) {
+        int n = header.length();
+        if (var.length() - from != n) {
+            return false;
+        }
+        for (int i = 0; i < n; i++) {
+            char h = header.charAt(i);
+            char v = var.charAt(from + i);
+            if (h == v || (h == '-' && v == '_')) {
+                continue;
+            }
+            if (Character.toLowerCase(h) != Character.toLowerCase(v)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     static String cookieValue(Headers headers, String name) {
