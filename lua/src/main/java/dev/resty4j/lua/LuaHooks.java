@@ -61,7 +61,12 @@ public final class LuaHooks extends DebugLib {
     private int top = -1;
     private ScriptBudget budget;
     private int countdown = CHECK_INTERVAL;
-    private final CallStack[] pool = new CallStack[8];
+    /**
+     * Handler stacks kept for reuse. A stack is in use while its request waits for I/O, so under load a worker
+     * has one per request in flight: 8 kept meant a new stack (and budget) for most handler runs at 50
+     * concurrent requests; 256 cover that for about 60 KB per worker.
+     */
+    private final CallStack[] pool = new CallStack[256];
     private int pooled;
     /** The traceback of the last error raised in Lua code (see {@link #install}). */
     private Traceback lastError;

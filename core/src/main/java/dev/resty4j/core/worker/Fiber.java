@@ -74,7 +74,8 @@ public final class Fiber {
         private final Group outer;
         // sized for the usual handler, which starts no light thread: a group is made for every phase handler
         private final ArrayDeque<Fiber> posted = new ArrayDeque<>(2);
-        private final Set<Fiber> threads = new LinkedHashSet<>();
+        /** Its light threads: the shared empty set until the first spawn (a group is made per phase handler). */
+        private Set<Fiber> threads = java.util.Collections.emptySet();
         private final Object[] savedSlots;
         private volatile boolean entryKilled;
         private boolean draining;
@@ -269,6 +270,9 @@ public final class Fiber {
     public void start(Body body) {
         Fiber parent = worker.fiber();
         Suspension saved = parent.suspension();
+        if (scope.threads.isEmpty()) {
+            scope.threads = new LinkedHashSet<>();
+        }
         scope.threads.add(this);
         parent.state = State.POSTED;
         scope.posted.addLast(parent);

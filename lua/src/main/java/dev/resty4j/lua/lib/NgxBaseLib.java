@@ -167,6 +167,9 @@ public final class NgxBaseLib {
     }
 
     private static Varargs print(LuaWorkerVm vm, Varargs a, boolean newline) {
+        if (a.narg() == 1 && a.arg1() instanceof LuaString one) {
+            return printed(vm, oneString(vm, one, newline)); // ngx.say("..."): the common call, copied once
+        }
         ByteArrayOutputStream out = new BudgetedOutput(vm.budget());
         String fn = newline ? "say" : "print";
         for (int i = 1; i <= a.narg(); i++) {
@@ -175,8 +178,25 @@ public final class NgxBaseLib {
         if (newline) {
             out.write('\n');
         }
+        return printed(vm, out.toByteArray());
+    }
+
+    private static byte[] oneString(LuaWorkerVm vm, LuaString s, boolean newline) {
+        int n = s.m_length + (newline ? 1 : 0);
+        if (vm.budget() != null) {
+            vm.budget().charge(n);
+        }
+        byte[] bytes = new byte[n];
+        System.arraycopy(s.m_bytes, s.m_offset, bytes, 0, s.m_length);
+        if (newline) {
+            bytes[n - 1] = '\n';
+        }
+        return bytes;
+    }
+
+    private static Varargs printed(LuaWorkerVm vm, byte[] bytes) {
         RequestContext req = vm.request();
-        if (Output.print(req, out.toByteArray())) {
+        if (Output.print(req, bytes)) {
             return LuaValue.valueOf(1);
         }
         return LuaValue.varargsOf(LuaValue.NIL,
