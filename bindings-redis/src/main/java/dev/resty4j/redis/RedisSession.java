@@ -8,7 +8,6 @@ import dev.resty4j.spi.NativeHandle;
 import dev.resty4j.spi.NativeNull;
 import dev.resty4j.spi.NativeResult;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
@@ -329,29 +328,14 @@ public final class RedisSession implements NativeHandle {
             return Future.failedFuture(CosocketErrors.error(CosocketErrors.CLOSED));
         }
         boolean keepOnTimeout = subscribed || blocking;
-        Promise<Response> reply = Promise.promise();
-        long timeout = replyTimeout();
-        Deadlines.Entry timer = timeout <= 0 ? null : deadlines.schedule(timeout, () -> {
-            if (reply.tryFail(CosocketErrors.error(CosocketErrors.TIMEOUT)) && !keepOnTimeout) {
-                dropConn(c);
-            }
-        });
-        c.wire.send(req).onComplete(ar -> {
-            deadlines.cancel(timer);
-            if (reply.future().isComplete()) {
-                return; // the reply came after the timeout
-            }
-            if (ar.succeeded()) {
-                reply.complete(ar.result());
-                return;
-            }
-            Throwable t = arityChecked(req, ar.cause());
-            if (!Replies.isRedisError(t)) {
-                dropConn(c);
-            }
-            reply.fail(t);
-        });
-        return reply.future();
+        return deadlines.bound(c.wire.send(req), replyTimeout(), () -> CosocketErrors.error(CosocketErrors.TIMEOUT),
+                keepOnTimeout ? null : () -> dropConn(c), null, cause -> {
+                    Throwable t = arityChecked(req, cause);
+                    if (!Replies.isRedisError(t)) {
+                        dropConn(c);
+                    }
+                    return t;
+                });
     }
 
     /**

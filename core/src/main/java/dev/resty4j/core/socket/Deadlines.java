@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -116,20 +117,34 @@ public final class Deadlines {
      */
     public <T> Future<T> bound(Future<T> f, long ms, Supplier<? extends Throwable> timeoutError, Runnable onTimeout,
             Consumer<? super T> onLate) {
-        if (ms <= 0 || f.isComplete()) {
+        return bound(f, ms, timeoutError, onTimeout, onLate, null);
+    }
+
+    /**
+     * Like {@link #bound(Future, long, Supplier, Runnable, Consumer)}; {@code onFailure} (may be null) turns a
+     * failure of {@code f} that arrives in time into the one reported, and may act on it (drop the connection).
+     * It runs in the same listener: no further future stage on a path that runs for every operation.
+     */
+    public <T> Future<T> bound(Future<T> f, long ms, Supplier<? extends Throwable> timeoutError, Runnable onTimeout,
+            Consumer<? super T> onLate, Function<Throwable, Throwable> onFailure) {
+        boolean timed = ms > 0 && !f.isComplete();
+        if (!timed && onFailure == null) {
             return f;
         }
         Promise<T> p = Promise.promise();
-        Entry timer = schedule(ms, () -> {
+        Entry timer = !timed ? null : schedule(ms, () -> {
             if (p.tryFail(timeoutError.get()) && onTimeout != null) {
                 onTimeout.run();
             }
         });
         f.onComplete(ar -> {
             cancel(timer);
-            boolean delivered = ar.succeeded() ? p.tryComplete(ar.result()) : p.tryFail(ar.cause());
-            if (!delivered && ar.succeeded() && onLate != null) {
-                onLate.accept(ar.result());
+            if (ar.succeeded()) {
+                if (!p.tryComplete(ar.result()) && onLate != null) {
+                    onLate.accept(ar.result());
+                }
+            } else if (!p.future().isComplete()) { // a failure after the timeout is nobody's to report
+                p.tryFail(onFailure == null ? ar.cause() : onFailure.apply(ar.cause()));
             }
         });
         return p.future();

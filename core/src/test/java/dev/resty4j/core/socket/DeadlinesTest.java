@@ -95,4 +95,28 @@ class DeadlinesTest {
         Thread.sleep(80);
         assertThat(timeouts).hasValue(0);
     }
+
+    @Test
+    void boundMapsAFailureInTimeEvenWithoutALimitAndIgnoresOneAfterTheTimeout() throws InterruptedException {
+        List<String> seen = new CopyOnWriteArrayList<>();
+        java.util.function.Function<Throwable, Throwable> map = t -> {
+            seen.add(t.getMessage());
+            return new IllegalStateException("mapped " + t.getMessage());
+        };
+
+        Promise<String> unlimited = Promise.promise();
+        Future<String> noLimit = deadlines.bound(unlimited.future(), 0, () -> new IllegalStateException("timeout"),
+                null, null, map);
+        unlimited.fail("refused");
+        assertThat(noLimit.cause()).hasMessage("mapped refused");
+
+        Promise<String> slow = Promise.promise();
+        CountDownLatch timedOut = new CountDownLatch(1);
+        Future<String> bounded = deadlines.bound(slow.future(), 30, () -> new IllegalStateException("timeout"),
+                timedOut::countDown, null, map);
+        assertThat(timedOut.await(5, TimeUnit.SECONDS)).isTrue();
+        slow.fail("reset");
+        assertThat(bounded.cause()).hasMessage("timeout");
+        assertThat(seen).containsExactly("refused"); // the late failure was not handed to the mapper
+    }
 }
