@@ -97,52 +97,37 @@ end
 
 
 -- The request parameters Java reads: a query table encoded, a body table or function left to the caller.
+-- The caller's table is copied only when one of those is to be changed (Java copies what it reads anyway).
 local function prepare(params)
+    local query, body = params.query, params.body
+    local query_table, body_type = type(query) == "table", type(body)
+    if not query_table and (body_type == "string" or body_type == "nil") then
+        return params
+    end
     local p = {}
     for k, v in pairs(params) do
         p[k] = v
     end
-    if type(p.query) == "table" then
-        p.query = ngx.encode_args(p.query)
+    if query_table then
+        p.query = ngx.encode_args(query)
     end
-    local body = p.body
-    if type(body) == "table" then
+    if body_type == "table" then
         local parts = {}
         for i, v in ipairs(body) do
             parts[i] = tostring(v)
         end
         p.body = tbl_concat(parts)
-    elseif type(body) == "function" then
+    elseif body_type == "function" then
         p.body = nil
     elseif body ~= nil then
         p.body = tostring(body)
-    end
-    if type(p.headers) == "table" then
-        local h = {}
-        for k, v in pairs(p.headers) do
-            h[k] = v
-        end
-        p.headers = h
     end
     return p
 end
 
 
 local function make_response(h, r)
-    local headers = http_headers.new()
-    for _, kv in ipairs(r.headers) do
-        local key, val = kv[1], kv[2]
-        local cur = headers[key]
-        if cur then
-            if type(cur) ~= "table" then
-                headers[key] = { cur, val }
-            else
-                cur[#cur + 1] = val
-            end
-        else
-            headers[key] = val
-        end
-    end
+    local headers = http_headers.new(r.headers) -- one entry per name already (Java merges them)
     local ex = r.exchange
     -- The methods close over the Java exchange. (A weak-keyed table from response to exchange held every
     -- exchange until LuaJ pruned its dead slots, tens of thousands under load: long young-GC pauses.)

@@ -24,7 +24,7 @@ class HttpClientTest {
         backend = Backend.start(vertx, req -> {
             switch (req.path()) {
                 case "/hello" -> {
-                    req.response().headers().add("Content-Type", "text/plain").add("X-Multi", "a").add("X-Multi", "b");
+                    req.response().headers().add("Content-Type", "text/plain").add("X-Multi", "a").add("x-multi", "b");
                     req.response().end("hello world");
                 }
                 case "/echo" -> req.body().onSuccess(body -> {
@@ -86,9 +86,17 @@ class HttpClientTest {
                 ngx.say(res.status, " ", res.reason, " ", res.has_body)
                 ngx.say(res.headers["content-type"], " ", res.headers["Content-Type"], " ", res.headers["CONTENT-LENGTH"])
                 ngx.say(type(res.headers["x-multi"]), " ", table.concat(res.headers["x-multi"], ","))
+                local names = {}
+                for k in pairs(res.headers) do
+                    if k:lower() == "x-multi" then names[#names + 1] = k end
+                end
+                res.headers["X-MULTI"] = "c"
+                res.headers["X-New"] = "d"
+                ngx.say(table.concat(names, ","), " ", res.headers["X-Multi"], " ", res.headers["x-new"], " ", rawget(res.headers, "X-New"))
                 ngx.say(res.body)
                 """.formatted(backend.port()));
-        assertThat(r.body()).isEqualTo("200 OK true\ntext/plain text/plain 11\ntable a,b\nhello world\n");
+        // one entry per name, under the spelling it first came in; any spelling reads and writes it
+        assertThat(r.body()).isEqualTo("200 OK true\ntext/plain text/plain 11\ntable a,b\nX-Multi c d d\nhello world\n");
     }
 
     @Test

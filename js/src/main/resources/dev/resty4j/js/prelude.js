@@ -72,7 +72,7 @@
     }
     const session = http.new();
     const r = await http.request_uri(session, String(url), params);
-    const pairs = r.headers || [];
+    const headers = r.headers || {}; // one entry per name, a list where the name came more than once
     const body = r.body === undefined || r.body === null ? '' : r.body;
     return {
       status: r.status,
@@ -82,8 +82,10 @@
       headers: {
         get(name) {
           const n = String(name).toLowerCase();
-          const found = pairs.filter((kv) => String(kv[0]).toLowerCase() === n).map((kv) => kv[1]);
-          return found.length ? found.join(', ') : null;
+          const key = Object.keys(headers).find((k) => k.toLowerCase() === n);
+          if (key === undefined) return null;
+          const v = headers[key];
+          return Array.isArray(v) ? v.join(', ') : String(v);
         },
         has(name) {
           return this.get(name) !== null;
