@@ -90,6 +90,29 @@ class EventLoopFibersTest {
         }
     }
 
+    @Test
+    void closingAfterItsVertxWasClosedRunsExitWorkerAndThrowsNothing() throws Exception {
+        // as a reload's retired instance is closed, when the application closed Vert.x first
+        Vertx vertx = Vertx.vertx();
+        List<String> log = new CopyOnWriteArrayList<>();
+        Resty resty = Resty.builder().vertx(vertx).workers(1).logLevel(LogLevel.NOTICE)
+                .logSink(r -> log.add(r.message()))
+                .location("/t", l -> l.contentByLua("ngx.sleep(0.001) ngx.say('ok')"))
+                .exitWorker(dev.resty4j.Script.lua("ngx.log(ngx.NOTICE, 'bye')", "exit_worker_by_lua"))
+                .build();
+        int port = listenOnLoopOf(vertx, resty, 0);
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        for (int i = 0; i < 3; i++) { // requests that end on the loop leave idle fiber carriers parked there
+            assertThat(client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/t")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body()).isEqualTo("ok\n");
+        }
+        vertx.close().await();
+
+        resty.close();
+        assertThat(resty.isClosed()).isTrue();
+        assertThat(log).anyMatch(m -> m.contains("bye"));
+    }
+
     /** A listener created on worker {@code w}'s event loop, as ./resty4j serve creates one per worker; its port. */
     private static int listenOnLoopOf(Vertx vertx, Resty resty, int w) {
         Promise<HttpServer> bound = Promise.promise();

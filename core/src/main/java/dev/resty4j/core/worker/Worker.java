@@ -10,6 +10,7 @@ import io.vertx.core.internal.VertxInternal;
 import java.util.ArrayDeque;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -346,7 +347,12 @@ public final class Worker {
     private void stopIdleCarriers() {
         Carrier c;
         while ((c = idleCarrier()) != null) {
-            c.give(STOP);
+            try {
+                c.give(STOP);
+            } catch (RejectedExecutionException e) {
+                // its loop has terminated (the application closed Vert.x before this instance): a carrier
+                // parked there can never run again, so there is nothing to stop
+            }
         }
     }
 
