@@ -57,7 +57,8 @@ def record(path):
         cur, cur_sys = process_ticks(), system_ticks()
         per_class, target = collections.Counter(), '-'
         for pid, t in cur.items():
-            cls, cmd = known.setdefault(pid, classify(pid))
+            if pid not in known: known[pid] = classify(pid)  # once per process: /proc/PID/cmdline is not free
+            cls, cmd = known[pid]
             if cls is None: continue
             if cls == 'wrk':
                 args = cmd.split()
