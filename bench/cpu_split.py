@@ -5,13 +5,14 @@
   bench/cpu_split.py report SAMPLES RAW  # RAW: the run's raw/ directory of wrk outputs
 
 `record` writes once a second every process class's CPU time from /proc (100 = one core) and the running wrk
-target; `report` splits it by measured run (the last three windows of at least 9 s per wrk target, which
-bench/run.sh runs in that order after its warm-ups) and divides by that run's requests/s. Workers of the
+target (threads, connections, URL); `report` splits it by measured run (the last three windows of at least
+9 s per wrk target, which bench/run.sh runs in that order after its warm-ups) and divides by that run's
+requests/s, read from the run's wrk output. Ports and wrk settings are bench/run.sh's own. Workers of the
 backend nginx (http-call, proxy) count as `nginx`: in a resty4j row that column is the backend.
 """
 import collections, os, re, sys, time
 
-PORTS = {'18080': 'nginx', '18082': 'resty4j', '18083': 'resty4j', '18090': 'vertx'}
+RUN_SH = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'run.sh')
 CLASSES = ['nginx', 'r4j', 'r4j-js', 'vertx', 'redis', 'wrk', 'other']
 SYSTEM = ['idle', 'softirq', 'steal']
 
@@ -29,6 +30,13 @@ def classify(pid):
         if 'VertxHello' in cmd: return 'vertx', cmd
         return ('r4j-js' if 'resty4j-js.conf' in cmd else 'r4j'), cmd
     return 'other', cmd
+
+
+def servers_by_port():
+    """Port -> (server, workload prefix), from bench/run.sh's port assignments, so the two cannot drift apart."""
+    port = dict(re.findall(r'\b([A-Z_]+_PORT)=(\d+)', open(RUN_SH).read()))
+    return {port['NGINX_PORT']: ('nginx', ''), port['RESTY_PORT']: ('resty4j', ''),
+            port['RESTY_JS_PORT']: ('resty4j', 'js-'), port['VERTX_PORT']: ('vertx', '')}
 
 
 def process_ticks():
@@ -62,8 +70,8 @@ def record(path):
             if cls is None: continue
             if cls == 'wrk':
                 args = cmd.split()
-                threads = [a for a in args if a.startswith('-t')]
-                target = (threads[0] if threads else '') + ':' + args[-1].split('//')[-1]
+                setting = ''.join(a[1:] for a in args if a.startswith(('-t', '-c')))  # as run.sh names it: t1c50
+                target = setting + ':' + args[-1].split('//')[-1]
             per_class[cls] += t - prev.get(pid, t)
         d = [a - b for a, b in zip(cur_sys, prev_sys)]
         total = sum(d) or 1
@@ -86,14 +94,13 @@ def report(path, raw):
         if target != '-' and len(samples) >= 9: runs[target].append(samples[1:-1])  # edges are partial seconds
     print('%-8s %-14s %-7s %8s ' % ('server', 'workload', 'wrk', 'req/s') + ' '.join('%7s' % c for c in CLASSES + SYSTEM))
     print('%-39s' % '' + ' '.join('%7s' % 'µs/req' for _ in CLASSES) + ' ' + ' '.join('%7s' % '%' for _ in SYSTEM))
-    cores = os.cpu_count()
+    cores, servers = os.cpu_count(), servers_by_port()
     for target, measured in runs.items():
-        m = re.match(r'-t(\d+):[\d.]+:(\d+)/(.*)', target)
-        if not m: continue
-        threads, port, name = m.groups()
-        server = PORTS.get(port, port)
-        workload = 'js-' + name if port == '18083' else name
-        setting = 't1c50' if threads == '1' else 't2c100'
+        m = re.match(r'(t\d+c\d+):[\d.]+:(\d+)/(.*)', target)
+        if not m or m.group(2) not in servers: continue
+        setting, port, name = m.groups()
+        server, prefix = servers[port]
+        workload = prefix + name
         for rep, samples in enumerate(measured[-3:], 1):
             try:
                 rps = float(re.search(r'Requests/sec:\s+([\d.]+)', open(os.path.join(raw, f'{server}-{workload}-{setting}-r{rep}.txt')).read()).group(1))
